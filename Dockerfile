@@ -1,0 +1,14 @@
+# One image for web, worker and beat; docker-compose.yml picks the command.
+FROM python:3.13-slim AS app
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+RUN useradd --create-home --uid 1000 journeys
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir -r requirements/base.txt
+COPY . .
+# collectstatic needs settings that pass the production checks; these are build-time only.
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DEBUG=false \
+    python manage.py collectstatic --noinput --verbosity 0
+USER journeys
+EXPOSE 8000
+CMD ["gunicorn", "journeys.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]

@@ -1,0 +1,75 @@
+# Journeys: `make run` to serve the app with demo data, `make test` for every check.
+SHELL := /bin/sh
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_CONCURRENCY ?= 4
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint typecheck pytest prod migrate demo bench bench-quick clean lock
+
+help:
+	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make test    ruff check, ruff format --check, mypy and pytest"
+	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL and CELERY_BROKER_URL"
+	@echo "make bench   benchmarks against PostgreSQL and Redis, written to BENCHMARKS.md"
+
+# The virtualenv is rebuilt whenever the lock file changes.
+$(BIN)/.installed: requirements/dev.txt pyproject.toml
+	@set -e; python=$$(./scripts/find-python); \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Creating $(VENV) with $$python"; rm -rf $(VENV); "$$python" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+run: demo
+	@echo ""
+	@echo "Journeys is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy .
+
+pytest: venv
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# Production without Docker: the same three processes as docker-compose.yml.
+prod: venv
+	@test -n "$$DATABASE_URL" || { echo "make prod needs DATABASE_URL (postgres://...)"; exit 2; }
+	@test -n "$$CELERY_BROKER_URL" || { echo "make prod needs CELERY_BROKER_URL (redis://...)"; exit 2; }
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	./scripts/prod-processes
+
+bench: venv
+	$(PY) -m bench.run --size full
+
+bench-quick: venv
+	$(PY) -m bench.run --size quick
+
+lock:
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 -o requirements/base.txt -q
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements/dev.txt -q
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache

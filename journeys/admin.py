@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from journeys.models import AuditEvent, District, LoginFailure, Membership, Milestone, School
+
+
+class SchoolInline(admin.TabularInline[School, District]):
+    model = School
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline[Membership, District]):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin[District]):
+    list_display = ["name", "slug", "state", "launch_date", "path_place"]
+    list_filter = ["state", "path_place"]
+    search_fields = ["name", "slug", "nces_id"]
+    inlines = [SchoolInline, MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["user", "district", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "district__name"]
+    autocomplete_fields = ["user", "district"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin[Milestone]):
+    list_display = ["district", "happened_on", "text"]
+    search_fields = ["district__name", "text"]
+
+
+class ReadOnlyAdmin[M: AuditEvent | LoginFailure](admin.ModelAdmin[M]):
+    """A log: staff read it; nobody edits or deletes it through the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
+    list_display = ["at", "username", "action", "district_slug", "path"]
+    list_filter = ["action", "district_slug"]
+    search_fields = ["username", "district_slug", "path"]
+    date_hierarchy = "at"
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(ReadOnlyAdmin[LoginFailure]):
+    list_display = ["at", "username"]
+    search_fields = ["username"]

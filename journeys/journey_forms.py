@@ -1,0 +1,58 @@
+"""Forms of the journey map: a milestone, and the district's place on the path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from journeys.models import District, Milestone, PathPlace
+
+MILESTONE_IN_FUTURE = (
+    "A milestone is something the district has already done: choose today or an earlier date."
+)
+MILESTONE_TEXT_MISSING = "Say in a few words what the district is proud of."
+# Prompts from the domain brief: what districts are proud of at every stage.
+MILESTONE_EXAMPLES = (
+    "Strong teacher buy-in",
+    "Piloting in six schools at once",
+    "Students moving from passive recipients to active learners",
+)
+
+
+class MilestoneForm(forms.ModelForm[Milestone]):
+    class Meta:
+        model = Milestone
+        fields = ["happened_on", "text"]
+        labels = {"happened_on": "Date", "text": "What we are proud of"}
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        error_messages = {"text": {"required": MILESTONE_TEXT_MISSING}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].widget.attrs.update({"maxlength": 200, "autocomplete": "off"})
+        self.fields["text"].help_text = (
+            "A short sentence, for example “" + "”, “".join(MILESTONE_EXAMPLES) + "”. "
+            "The national map shows milestones without your district's name unless the district "
+            "chose to be named."
+        )
+
+    def clean_happened_on(self) -> Any:
+        happened_on = self.cleaned_data["happened_on"]
+        if happened_on and happened_on > timezone.localdate():
+            raise forms.ValidationError(MILESTONE_IN_FUTURE, code="future")
+        return happened_on
+
+
+class JourneyPlaceForm(forms.ModelForm[District]):
+    class Meta:
+        model = District
+        fields = ["path_place", "listed_on_national_map"]
+        labels = {
+            "path_place": "Where are we on the path?",
+            "listed_on_national_map": "Name our district on the national map",
+        }
+        widgets = {"path_place": forms.RadioSelect(choices=PathPlace.choices)}

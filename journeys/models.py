@@ -1,0 +1,178 @@
+"""Districts, their schools, who may see them, and the milestones on their journey."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from onpoint.stages import stage_of
+
+# Two-letter USPS codes: the fifty states, DC, and the territories with public school systems.
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+}  # fmt: skip
+
+
+class PathPlace(models.TextChoices):
+    """Where a district places itself on the simpler path of domain.md."""
+
+    EXPLORING = "exploring", "Exploring it"
+    TRYING = "trying", "Trying it and still learning"
+    DOING = "doing", "Doing it for a while"
+    HELPING = "helping", "Helping others do it"
+
+
+class District(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    state = models.CharField(max_length=2, choices=sorted(US_STATES.items()))
+    nces_id = models.CharField(
+        "NCES district id",
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^\d{7}$", "An NCES district id is seven digits.")],
+    )
+    enrollment = models.PositiveIntegerField(null=True, blank=True)
+    launch_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day personalized learning started in classrooms; empty while planning.",
+    )
+    path_place = models.CharField(
+        max_length=20, choices=PathPlace.choices, default=PathPlace.EXPLORING
+    )
+    # Only districts that opt in are named on the national map (domain.md, Privacy).
+    listed_on_national_map = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nces_id"],
+                condition=~models.Q(nces_id=""),
+                name="district_nces_id_unique_when_set",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=list(US_STATES)), name="district_state_is_us_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def stage_on(self, day: dt.date) -> str:
+        return stage_of(self.launch_date, day)
+
+    @property
+    def state_name(self) -> str:
+        return US_STATES.get(self.state, self.state)
+
+
+class School(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "district", Lower("name"), name="school_name_unique_in_district"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's standing with one district: its leader, or its consultant."""
+
+    class Kind(models.TextChoices):
+        LEADER = "leader", "District leader"
+        CONSULTANT = "consultant", "Consultant"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="memberships")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "district", "kind"], name="membership_unique_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {self.district}"
+
+
+class Milestone(models.Model):
+    """Something a district is proud of on its journey, shown on its journey map."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="milestones")
+    happened_on = models.DateField()
+    text = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AuditEvent(models.Model):
+    """Who viewed or exported which district's data, and when. Visible to staff in the admin."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        EXPORT = "export", "Exported"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    district_slug = models.CharField(max_length=80, blank=True, db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    path = models.CharField(max_length=500)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.path}"
+
+
+class LoginFailure(models.Model):
+    """A failed login for one account name; enough of them in a while locks the name out.
+
+    Keyed on the account name, never on the network address alone: a whole school shares one
+    address (domain.md), and locking it would lock out every teacher.
+    """
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"

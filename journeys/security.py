@@ -1,0 +1,87 @@
+"""Login lockout and the audit log of who viewed or exported which district's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from journeys.models import AuditEvent, LoginFailure
+
+LOCKED_OUT = (
+    "Too many failed attempts for this account. For your security, logging in is paused for "
+    "{minutes} minutes. If you forgot your password, ask your Journeys contact to reset it."
+)
+# Prefixes of URLs that show a district's data; GETs of them that succeed are audited.
+AUDITED_PREFIXES = ("/districts/", "/compare/", "/api/v1/districts/", "/api/v1/campaigns/")
+
+
+def login_lockout_window() -> dt.timedelta:
+    return dt.timedelta(minutes=getattr(settings, "LOGIN_LOCKOUT_MINUTES", 15))
+
+
+def login_failure_limit() -> int:
+    return int(getattr(settings, "LOGIN_FAILURE_LIMIT", 5))
+
+
+def normalized_username(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def login_is_locked(username: str) -> bool:
+    since = timezone.now() - login_lockout_window()
+    failures = LoginFailure.objects.filter(username=normalized_username(username), at__gte=since)
+    return failures.count() >= login_failure_limit()
+
+
+def login_failure_record(username: str) -> None:
+    LoginFailure.objects.create(username=normalized_username(username))
+    # Old rows are useless: keep the table small without a scheduled job.
+    LoginFailure.objects.filter(at__lt=timezone.now() - 4 * login_lockout_window()).delete()
+
+
+def login_failures_clear(username: str) -> None:
+    LoginFailure.objects.filter(username=normalized_username(username)).delete()
+
+
+def locked_out_message() -> str:
+    return LOCKED_OUT.format(minutes=int(login_lockout_window().total_seconds() // 60))
+
+
+def audit_action(request: HttpRequest, response: HttpResponse) -> str | None:
+    """ "export" for a CSV of district data, "view" for a page or API read of it, else None."""
+    if request.method != "GET" or response.status_code != 200:
+        return None
+    if not request.path.startswith(AUDITED_PREFIXES):
+        return None
+    content_type = response.get("Content-Type", "")
+    return AuditEvent.Action.EXPORT if "text/csv" in content_type else AuditEvent.Action.VIEW
+
+
+class AuditMiddleware:
+    """Records successful reads of district data by signed-in people (not static files)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user: User | AnonymousUser = request.user
+        if not user.is_authenticated:
+            return response
+        action = audit_action(request, response)
+        if action is not None:
+            match = request.resolver_match
+            slug = str(match.kwargs.get("slug", "")) if match else ""
+            AuditEvent.objects.create(
+                user=user,
+                username=user.get_username(),
+                district_slug=slug or getattr(request, "audit_district_slug", ""),
+                action=action,
+                path=request.get_full_path()[:500],
+            )
+        return response

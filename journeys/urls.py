@@ -1,0 +1,50 @@
+"""The site's URLs. Each app owns its own pages and API routes; this file only includes them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from journeys import views
+from journeys.forms import LoginForm
+
+api_v1 = [
+    path("", include("journeys.api_urls")),
+    path("", include("surveys.api_urls")),
+    path("", include("onpoint.api_urls")),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/token/", views.api_token, name="api_token"),
+    path("", include("journeys.page_urls")),
+    path("", include("surveys.urls")),
+    path("", include("onpoint.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]
+
+handler404 = "journeys.views.page_not_found"
+handler500 = "journeys.views.server_error"

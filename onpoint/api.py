@@ -1,0 +1,224 @@
+"""API v1: a campaign's scores and the national benchmarks (../shared/spec/api-v1.md, "Scores").
+
+Views only read the stored results through onpoint.selectors and shape them: numbers at one
+decimal, `null` with a reason for every score the method does not report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from onpoint import selectors
+from onpoint.benchmarks import Benchmark
+from onpoint.scoring import Score, round_for_display
+from onpoint.structure import SCORE_KEYS
+from surveys.selectors import campaigns_visible_to
+
+UNKNOWN_BENCHMARK_VERSION = "No benchmark version {version}."
+BAD_BENCHMARK_VERSION = "{name} must be a benchmark version's id (a whole number)."
+
+# Ids are 64-bit: anything beyond is no version, not a database error.
+MAX_ID = 2**63
+
+# Growth shares are fractions (0.70 is 70%), shown at two decimals as in the contract.
+GROWTH_SHARE_DECIMALS = 2
+
+
+def _number(value: float | None, decimals: int = 1) -> float | None:
+    return None if value is None else round_for_display(value, decimals)
+
+
+def score_json(score: Score, percentile_rank: float | None = None, *, ranked: bool) -> Any:
+    """A score object of the contract; `ranked` adds `percentile_rank` (whole campaign only)."""
+    shown = score.as_dict()
+    if ranked:
+        # Method section 5: absent when not reported (or the benchmark is unpublished).
+        shown["percentile_rank"] = _number(percentile_rank) if score.reported else None
+    return shown
+
+
+def scores_json(scores: selectors.CampaignScores) -> dict[str, Any]:
+    version = scores.benchmark_version
+    return {
+        "campaign": scores.campaign.pk,
+        "district": scores.campaign.district.slug,
+        "stage": scores.stage,
+        "n_responses": scores.n_responses,
+        "computed_at": scores.computed_at,
+        "recompute_pending": scores.recompute_pending,
+        "benchmark_version": version.pk if version is not None else None,
+        "benchmark_computed_at": version.computed_at if version is not None else None,
+        "scores": {
+            key: score_json(scores.scores[key], scores.percentile_ranks.get(key), ranked=True)
+            for key in SCORE_KEYS
+        },
+        "by_school": [
+            {
+                "school": group.name,
+                "scores": {key: score_json(group.scores[key], ranked=False) for key in SCORE_KEYS},
+            }
+            for group in scores.by_school
+        ],
+        "by_role": [
+            {
+                "role": group.name,
+                "scores": {key: score_json(group.scores[key], ranked=False) for key in SCORE_KEYS},
+            }
+            for group in scores.by_role
+        ],
+        "landmarks": {
+            key: {
+                "status": landmark.status,
+                "message": landmark.message,
+                "title": landmark.title,
+                "explanation": landmark.explanation,
+                "next_steps": list(landmark.next_steps),
+            }
+            for key, landmark in scores.landmarks.items()
+        },
+        "alignment": scores.alignment.as_dict(),
+    }
+
+
+def benchmark_json(benchmark: Benchmark) -> dict[str, Any]:
+    return benchmark.as_dict()
+
+
+def benchmarks_json(benchmarks: selectors.BenchmarkSet) -> dict[str, Any]:
+    version = benchmarks.version
+    return {
+        "computed_at": version.computed_at if version is not None else None,
+        "version": version.pk if version is not None else None,
+        "n_campaigns": version.n_campaigns if version is not None else 0,
+        "stages": {
+            stage: {key: benchmark_json(by_key[key]) for key in SCORE_KEYS}
+            for stage, by_key in benchmarks.stages.items()
+        },
+        "growth_share": {
+            key: _number(share, GROWTH_SHARE_DECIMALS)
+            for key, share in benchmarks.growth_shares.items()
+        },
+    }
+
+
+def _version_id(request: Request, name: str) -> int | None:
+    """A benchmark version id from the query string: None when absent, 400 when not a whole
+    number; an id beyond 64 bits is 0, which no version has (a 404, not a database error)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        version_id = int(raw)
+    except ValueError as error:
+        raise ValidationError({name: [BAD_BENCHMARK_VERSION.format(name=name)]}) from error
+    return version_id if 0 < version_id < MAX_ID else 0
+
+
+class CampaignScoresView(APIView):
+    """GET /api/v1/campaigns/{id}/scores/: the campaign's stored scores, as last computed.
+
+    A campaign of a district the user may not see is 404, like one that does not exist.
+    `recompute_pending` is true while responses wait for the worker's recompute.
+    `?benchmark_version=ID` ranks against an older benchmark version (a past board report).
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "benchmark_version",
+                OpenApiTypes.INT,
+                description="Ranks and landmarks against this (older) benchmark version.",
+            )
+        ],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Scores, breakdowns, landmarks and alignment (api-v1.md, Scores).",
+            ),
+            400: OpenApiResponse(description="benchmark_version is not a whole number."),
+            404: OpenApiResponse(
+                description="No such campaign, not one of your districts, or no such version."
+            ),
+        },
+    )
+    def get(self, request: Request, campaign_id: int) -> Response:
+        campaign = get_object_or_404(
+            campaigns_visible_to(request.user).select_related("district"), pk=campaign_id
+        )
+        version = None
+        version_id = _version_id(request, "benchmark_version")
+        if version_id is not None:
+            version = selectors.benchmark_version_of(version_id=version_id)
+            if version is None:
+                raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
+        scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
+        return Response(scores_json(scores))
+
+
+class BenchmarksView(APIView):
+    """GET /api/v1/benchmarks/: the national benchmarks (any signed-in user: they hold no
+    district's data). `?version=ID` answers an older version, to reproduce a past report."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("version", OpenApiTypes.INT, description="A benchmark version's id.")
+        ],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Benchmarks by stage and score (api-v1.md)."
+            ),
+            400: OpenApiResponse(description="version is not a whole number."),
+            404: OpenApiResponse(description="No such benchmark version."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        version_id = _version_id(request, "version")
+        if version_id is None:
+            return Response(benchmarks_json(selectors.benchmarks_current()))
+        found = selectors.benchmarks_of_version(version_id=version_id)
+        if found is None:
+            raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
+        return Response(benchmarks_json(found))
+
+
+class BenchmarkVersionsView(APIView):
+    """GET /api/v1/benchmarks/versions/: every benchmark version, newest first."""
+
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "BenchmarkVersionSummary",
+                {
+                    "version": serializers.IntegerField(),
+                    "computed_at": serializers.DateTimeField(),
+                    "n_campaigns": serializers.IntegerField(),
+                },
+                many=True,
+            )
+        }
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "version": version.pk,
+                    "computed_at": version.computed_at,
+                    "n_campaigns": version.n_campaigns,
+                }
+                for version in selectors.benchmark_versions()
+            ]
+        )

@@ -1,0 +1,17 @@
+"""API v1 routes of this app (included under /api/v1/ by journeys/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from onpoint.api import BenchmarksView, BenchmarkVersionsView, CampaignScoresView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "campaigns/<int:campaign_id>/scores/",
+        CampaignScoresView.as_view(),
+        name="campaign-scores",
+    ),
+    path("benchmarks/", BenchmarksView.as_view(), name="benchmarks"),
+    path("benchmarks/versions/", BenchmarkVersionsView.as_view(), name="benchmark-versions"),
+]

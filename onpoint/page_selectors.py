@@ -1,0 +1,427 @@
+"""Reads the dashboards need beyond onpoint.selectors, on the stored rows only.
+
+Nothing here recomputes a score: values come from GroupScore, CampaignResult and the benchmark
+versions that onpoint.services writes. Every function makes a fixed number of queries, named in
+its docstring, whatever the number of rows. The caller has already restricted the districts to
+what the user may see (journeys.selectors); the national reads (`national_*`) show only counts
+and the names of districts that chose to be listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, NullIf, RowNumber
+from django.utils import timezone
+
+from journeys.models import District, Milestone, PathPlace
+from onpoint import selectors
+from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
+from onpoint.selectors import BenchmarkSet, CampaignScores, CampaignSummary
+from onpoint.stages import SCHOOL_YEAR_FIRST_MONTH, school_year, stage_of
+from onpoint.structure import ONPOINT, STAGES
+from surveys.models import Campaign
+
+# --- stages in SQL ---------------------------------------------------------------------------
+
+
+def stage_bounds(stage: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The launch dates (inclusive low, exclusive high; None is open) that put a district at
+    `stage` on `today` (method section 2). A district with no launch date is `planning` too.
+
+    The school year of `today` starts on July 1 of `school_year(today)`: launched since then
+    (and not after today) is Year 1, in the school year before is Year 2, earlier is Year 3+.
+    """
+    this_year = dt.date(school_year(today), SCHOOL_YEAR_FIRST_MONTH, 1)
+    last_year = this_year.replace(year=this_year.year - 1)
+    tomorrow = today + dt.timedelta(days=1)
+    bounds: dict[str, tuple[dt.date | None, dt.date | None]] = {
+        "planning": (tomorrow, None),
+        "year_1": (this_year, tomorrow),
+        "year_2": (last_year, this_year),
+        "year_3_plus": (None, last_year),
+    }
+    return bounds[stage]
+
+
+def stage_q(stage: str, today: dt.date, field: str = "launch_date") -> Q:
+    """Districts at `stage` on `today`, as a filter on their launch date."""
+    low, high = stage_bounds(stage, today)
+    condition = Q()
+    if low is not None:
+        condition &= Q(**{f"{field}__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{field}__lt": high})
+    if stage == "planning":
+        condition |= Q(**{f"{field}__isnull": True})
+    return condition
+
+
+def stage_index_expression(today: dt.date) -> Case:
+    """The district's stage on `today` as its index in STAGES, for sorting in SQL."""
+    return Case(
+        *(When(stage_q(stage, today), then=Value(index)) for index, stage in enumerate(STAGES)),
+        output_field=IntegerField(),
+    )
+
+
+# --- the district's journey map --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journey:
+    """What a district's journey map shows.
+
+    `campaigns` are oldest first. `landmark_campaign` is the campaign whose landmarks are the
+    stops on the path: the latest opened campaign whose Onpoint score is reported, or else the
+    latest opened campaign (None before the first campaign opens).
+    """
+
+    district: District
+    stage: str
+    campaigns: list[CampaignSummary]
+    landmark_campaign: CampaignSummary | None
+    benchmarks: BenchmarkSet
+    versions: dict[int, BenchmarkVersion]
+    milestones: list[Milestone]
+
+
+def _opened(summary: CampaignSummary, now: dt.datetime) -> bool:
+    return summary.campaign.opens_at <= now
+
+
+def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journey:
+    """Six queries at most: the district's campaigns with their results and whole scores (2),
+    the benchmark versions they were ranked against (1), the benchmarks the landmark campaign
+    was computed against (2, one when no version exists) and the milestones (1)."""
+    campaigns = selectors.district_campaign_history(district=district)
+    opened = [summary for summary in campaigns if _opened(summary, now)]
+    reported = [summary for summary in opened if summary.scores[ONPOINT].reported]
+    landmark_campaign = (reported or opened or [None])[-1]
+    version_ids = {s.benchmark_version_id for s in campaigns if s.benchmark_version_id}
+    versions = {v.pk: v for v in BenchmarkVersion.objects.filter(pk__in=version_ids)}
+    benchmarks = _benchmarks_for(
+        landmark_campaign.benchmark_version_id if landmark_campaign else None
+    )
+    return Journey(
+        district=district,
+        stage=district.stage_on(today),
+        campaigns=campaigns,
+        landmark_campaign=landmark_campaign,
+        benchmarks=benchmarks,
+        versions=versions,
+        milestones=list(district.milestones.order_by("-happened_on", "-id")),
+    )
+
+
+def _benchmarks_for(version_id: int | None) -> BenchmarkSet:
+    """The benchmarks of this version (so a chart matches the ranks beside it), else the current
+    ones. Two queries (one when no version exists at all)."""
+    if version_id is not None:
+        found = selectors.benchmarks_of_version(version_id=version_id)
+        if found is not None:
+            return found
+    return selectors.benchmarks_current()
+
+
+# --- a campaign's dashboard --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scores: CampaignScores
+    history: list[CampaignSummary]
+    benchmarks: BenchmarkSet
+
+
+def dashboard_of(*, campaign: Campaign) -> Dashboard:
+    """Six queries: the campaign's result and group scores (2), the district's campaigns with
+    their results and whole scores (2), and the benchmarks the ranks were computed against
+    (2; one when no version exists). `campaign.district` must be loaded."""
+    scores = selectors.campaign_scores(campaign=campaign)
+    history = selectors.district_campaign_history(district=campaign.district)
+    version_id = scores.benchmark_version.pk if scores.benchmark_version else None
+    return Dashboard(scores=scores, history=history, benchmarks=_benchmarks_for(version_id))
+
+
+# --- the consultants' compare page -------------------------------------------------------------
+
+COMPARE_SORTS: Final[dict[str, str]] = {
+    "name": "name",
+    "state": "state",
+    "stage": "stage_index",
+    "onpoint": "latest_onpoint",
+    "percentile": "latest_percentile",
+    "gap": "latest_gap",
+    "rate": "latest_rate",
+    "last": "latest_opens_at",
+}
+
+
+def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
+    """A district's campaigns that have opened, latest first (by opening, then creation)."""
+    return Campaign.objects.filter(district=OuterRef("pk"), opens_at__lte=now).order_by(
+        "-opens_at", "-pk"
+    )
+
+
+def _result_of_latest() -> QuerySet[CampaignResult]:
+    return CampaignResult.objects.filter(campaign_id=OuterRef("latest_campaign_id"))
+
+
+def compare_queryset(
+    *,
+    districts: QuerySet[District],
+    now: dt.datetime,
+    today: dt.date,
+    stage: str = "",
+    state: str = "",
+    sort: str = "name",
+    descending: bool = False,
+) -> QuerySet[District]:
+    """The districts, filtered by current stage and state, each annotated with its latest opened
+    campaign and that campaign's sortable figures, sorted in SQL. One query when evaluated.
+
+    A suppressed Onpoint score is NULL here (the stored row has no value), so it sorts with the
+    districts that have no campaign, last.
+    """
+    latest = _latest_campaigns(now)
+    queryset = (
+        District.objects.filter(pk__in=districts.values("pk"))
+        .annotate(
+            latest_campaign_id=Subquery(latest.values("pk")[:1]),
+            latest_opens_at=Subquery(latest.values("opens_at")[:1]),
+            stage_index=stage_index_expression(today),
+        )
+        .annotate(
+            latest_onpoint=Subquery(
+                GroupScore.objects.filter(
+                    campaign_id=OuterRef("latest_campaign_id"),
+                    breakdown=GroupScore.Breakdown.WHOLE,
+                    key=ONPOINT,
+                ).values("value")[:1]
+            ),
+            latest_percentile=Subquery(
+                _result_of_latest()
+                .annotate(rank=Cast(KT("ranks__onpoint"), FloatField()))
+                .values("rank")[:1]
+            ),
+            latest_gap=Subquery(
+                _result_of_latest()
+                .annotate(gap=Cast(KT("alignment__gap"), FloatField()))
+                .values("gap")[:1]
+            ),
+            latest_rate=Subquery(
+                _result_of_latest()
+                .annotate(
+                    rate=Cast("n_responses", FloatField())
+                    / Cast(NullIf("campaign__expected_responses", 0), FloatField())
+                )
+                .values("rate")[:1]
+            ),
+        )
+    )
+    if stage in STAGES:
+        queryset = queryset.filter(stage_q(stage, today))
+    if state:
+        queryset = queryset.filter(state=state)
+    column = COMPARE_SORTS.get(sort, "name")
+    ordered = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    return queryset.order_by(ordered, "name", "pk")
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    district: District
+    stage: str
+    latest: CampaignSummary | None
+
+    @property
+    def response_rate(self) -> float | None:
+        if self.latest is None or not self.latest.campaign.expected_responses:
+            return None
+        return self.latest.n_responses / self.latest.campaign.expected_responses
+
+
+def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:
+    """Rows for districts from `compare_queryset`, in their order, each with its latest
+    campaign's summary. Two queries (campaigns with results, their whole scores)."""
+    ids = [d.latest_campaign_id for d in districts if getattr(d, "latest_campaign_id", None)]
+    summaries = {
+        s.campaign.pk: s
+        for s in selectors.campaign_summaries(campaigns=Campaign.objects.filter(pk__in=ids))
+    }
+    return [
+        CompareRow(
+            district=district,
+            stage=district.stage_on(today),
+            latest=summaries.get(getattr(district, "latest_campaign_id", None) or 0),
+        )
+        for district in districts
+    ]
+
+
+@dataclass(frozen=True)
+class ComparePoint:
+    name: str
+    stage: str
+    onpoint: float | None
+    reported: bool
+
+
+def compare_points(*, queryset: QuerySet[District], limit: int) -> list[ComparePoint] | None:
+    """Each district's latest Onpoint score at its latest campaign's stage, for the chart; None
+    when more than `limit` districts match (the chart would be unreadable). One query."""
+    rows = list(
+        queryset.values("name", "launch_date", "latest_opens_at", "latest_onpoint")[: limit + 1]
+    )
+    if len(rows) > limit:
+        return None
+    points = []
+    for row in rows:
+        if row["latest_opens_at"] is None:
+            continue
+        # The campaign's opening date as Campaign.opens_on reads it (the project's time zone).
+        opened = timezone.localdate(row["latest_opens_at"])
+        points.append(
+            ComparePoint(
+                name=row["name"],
+                stage=stage_of(row["launch_date"], opened),
+                onpoint=row["latest_onpoint"],
+                reported=row["latest_onpoint"] is not None,
+            )
+        )
+    return points
+
+
+def compare_states(*, districts: QuerySet[District]) -> list[str]:
+    """The states of these districts, for the filter. One query."""
+    return sorted(
+        set(District.objects.filter(pk__in=districts.values("pk")).values_list("state", flat=True))
+    )
+
+
+# --- the national benchmarks -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionHistory:
+    versions: list[BenchmarkVersion]
+    total: int
+
+
+def benchmark_history(*, limit: int) -> VersionHistory:
+    """The latest `limit` benchmark versions, newest first, and how many exist. Two queries."""
+    return VersionHistory(
+        versions=list(BenchmarkVersion.objects.order_by("-id")[:limit]),
+        total=BenchmarkVersion.objects.count(),
+    )
+
+
+# --- the national journey map ------------------------------------------------------------------
+
+
+def national_stage_place_counts(*, today: dt.date) -> dict[str, dict[str, int]]:
+    """How many districts are at each stage (on `today`) and each place on the path. One query:
+    a count per place of each stage's districts."""
+    aggregates: dict[str, Any] = {
+        f"{stage}__{place}": Count("pk", filter=stage_q(stage, today) & Q(path_place=place))
+        for stage in STAGES
+        for place in PathPlace.values
+    }
+    totals = District.objects.aggregate(**aggregates)
+    return {
+        stage: {place: int(totals[f"{stage}__{place}"] or 0) for place in PathPlace.values}
+        for stage in STAGES
+    }
+
+
+@dataclass(frozen=True)
+class NationalMilestone:
+    """A milestone on the national map: the district is named only if it chose to be."""
+
+    text: str
+    happened_on: dt.date
+    place: str
+    stage: str
+    district_name: str | None
+    district_state: str | None
+
+
+def national_milestones(*, per_place: int) -> dict[str, list[NationalMilestone]]:
+    """The latest `per_place` milestones of the districts at each place on the path, by place in
+    the path's order. One query (a row number per place, in SQL)."""
+    ranked = Milestone.objects.annotate(
+        place=F("district__path_place"),
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("district__path_place")],
+            order_by=[F("happened_on").desc(), F("pk").desc()],
+        ),
+    )
+    rows = (
+        ranked.filter(rank__lte=per_place)
+        .select_related("district")
+        .only(
+            "text",
+            "happened_on",
+            "district__path_place",
+            "district__launch_date",
+            "district__listed_on_national_map",
+            "district__name",
+            "district__state",
+        )
+        .order_by("district__path_place", "-happened_on", "-pk")
+    )
+    by_place: dict[str, list[NationalMilestone]] = defaultdict(list)
+    for milestone in rows:
+        district = milestone.district
+        listed = district.listed_on_national_map
+        by_place[district.path_place].append(
+            NationalMilestone(
+                text=milestone.text,
+                happened_on=milestone.happened_on,
+                place=district.path_place,
+                stage=district.stage_on(milestone.happened_on),
+                district_name=district.name if listed else None,
+                district_state=district.state_name if listed else None,
+            )
+        )
+    return {place: by_place.get(place, []) for place in PathPlace.values}
+
+
+@dataclass(frozen=True)
+class ListedDistricts:
+    districts: list[District]
+    total: int
+
+
+def national_listed_districts(*, limit: int) -> ListedDistricts:
+    """Districts that chose to be named on the national map, by name, and how many. Two
+    queries."""
+    listed = District.objects.filter(listed_on_national_map=True)
+    return ListedDistricts(
+        districts=list(
+            listed.only("name", "state", "launch_date", "path_place").order_by("name")[:limit]
+        ),
+        total=listed.count(),
+    )

@@ -1,0 +1,345 @@
+"""Reads of the Onpoint engine's stored results, for pages and the API. They never recompute.
+
+Each function makes a fixed number of queries, whatever the number of rows (documented per
+function). Scores come back as the pure modules' `Score` (value None when suppressed), so a
+page can only show what the method lets it show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from journeys.models import District
+from onpoint.alignment import NO_GAP, Alignment, CategoryGap
+from onpoint.benchmarks import Benchmark
+from onpoint.landmarks import Landmark, landmarks_of
+from onpoint.models import Benchmark as BenchmarkRow
+from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
+from onpoint.scoring import Score
+from onpoint.services import (
+    benchmark_of_row,
+    campaign_facts,
+    campaign_standing,
+    district_campaign_facts,
+    score_of_row,
+    version_benchmarks,
+)
+from onpoint.structure import (
+    CATEGORY_KEYS,
+    LANDMARK_KEYS,
+    LANDMARK_LABELS,
+    REASON_FEW_RESPONSES,
+    SCORE_KEYS,
+    STAGES,
+)
+from surveys.models import Campaign
+
+
+def _no_responses() -> dict[str, Score]:
+    return {key: Score.suppressed(0, REASON_FEW_RESPONSES) for key in SCORE_KEYS}
+
+
+def _landmarks_of_json(stored: dict[str, Any]) -> dict[str, Landmark]:
+    return {
+        key: Landmark(
+            key=key,
+            status=stored[key]["status"],
+            title=stored[key].get("title", LANDMARK_LABELS[key]),
+            explanation=stored[key]["explanation"],
+            next_steps=tuple(stored[key].get("next_steps", ())),
+        )
+        for key in LANDMARK_KEYS
+        if key in stored
+    }
+
+
+def _alignment_of_json(stored: dict[str, Any]) -> Alignment:
+    categories = {}
+    for key in CATEGORY_KEYS:
+        found = (stored.get("categories") or {}).get(key)
+        categories[key] = (
+            CategoryGap(
+                gap=found["gap"],
+                high_role=found["high_role"],
+                low_role=found["low_role"],
+                divided=bool(found["divided"]),
+            )
+            if found
+            else NO_GAP
+        )
+    return Alignment(gap=stored.get("gap"), categories=categories)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a breakdown: a school's name ("Unspecified" for no school) or a role key."""
+
+    name: str
+    scores: dict[str, Score]
+
+
+@dataclass(frozen=True)
+class CampaignScores:
+    """Everything the campaign's dashboard and `GET /api/v1/campaigns/{id}/scores/` show.
+
+    - `scores`: the whole campaign's scores keyed as SCORE_KEYS (onpoint, the categories, the
+      dimensions), with `percentile_ranks` for the same keys (None when not reported or the
+      benchmark is not published).
+    - `by_school`, `by_role`: the groups in Unicode code point order of their names, each with
+      its scores after complementary suppression. A school or role with no response is absent.
+    - `landmarks`: keyed as LANDMARK_KEYS; `alignment`: from the by-role scores.
+    - `computed_at` is None and `recompute_pending` True while the campaign was never scored.
+    - `benchmark_version`: the version the ranks and landmarks were computed against (None
+      while no benchmarks exist).
+    """
+
+    campaign: Campaign
+    stage: str
+    n_responses: int
+    computed_at: dt.datetime | None
+    recompute_pending: bool
+    benchmark_version: BenchmarkVersion | None
+    scores: dict[str, Score]
+    percentile_ranks: dict[str, float | None]
+    by_school: list[Group] = field(default_factory=list)
+    by_role: list[Group] = field(default_factory=list)
+    landmarks: dict[str, Landmark] = field(default_factory=dict)
+    alignment: Alignment = field(
+        default_factory=lambda: Alignment(gap=None, categories=dict.fromkeys(CATEGORY_KEYS, NO_GAP))
+    )
+    previous_campaign_id: int | None = None
+
+
+def _groups(rows: Iterable[GroupScore], breakdown: str) -> list[Group]:
+    by_group: dict[str, dict[str, Score]] = defaultdict(dict)
+    positions: dict[str, int] = {}
+    for row in rows:
+        if row.breakdown == breakdown:
+            by_group[row.group][row.key] = score_of_row(row)
+            positions[row.group] = row.position
+    return [
+        Group(name=name, scores={key: by_group[name][key] for key in SCORE_KEYS})
+        for name in sorted(by_group, key=lambda name: (positions[name], name))
+    ]
+
+
+def campaign_scores(
+    *, campaign: Campaign, benchmark_version: BenchmarkVersion | None = None
+) -> CampaignScores:
+    """The campaign's stored results. Two queries: its CampaignResult (with the benchmark
+    version) and its GroupScore rows. `campaign.district` should be loaded by the caller
+    (select_related), or it costs one more.
+
+    A campaign never scored yet answers as one with no responses (every score suppressed,
+    n = 0) with `recompute_pending` True; its landmarks are those of no scores at all.
+
+    `benchmark_version`, when given and not the one stored, gives the percentile ranks and
+    landmarks against that (older) version instead, so that a report from March can be
+    reproduced in June: its stored cohorts are ranked against with the pure functions, from
+    the stored scores (four more queries). The scores themselves are the current ones.
+    """
+    found = _campaign_scores_stored(campaign)
+    if (
+        benchmark_version is None
+        or found.computed_at is None
+        or (
+            found.benchmark_version is not None
+            and found.benchmark_version.pk == benchmark_version.pk
+        )
+    ):
+        return found
+    now = timezone.now()
+    facts = campaign_facts(campaign, found.scores, now=now)
+    district = district_campaign_facts([campaign.district_id], now=now, override=facts)
+    stage_benchmarks = version_benchmarks(benchmark_version, [facts.stage])[facts.stage]
+    standing = campaign_standing(
+        facts, district.get(campaign.district_id, [facts]), stage_benchmarks
+    )
+    return replace(
+        found,
+        stage=standing.stage,
+        benchmark_version=benchmark_version,
+        percentile_ranks=standing.ranks,
+        landmarks=standing.landmarks,
+        previous_campaign_id=standing.previous_campaign_id,
+    )
+
+
+def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
+    stage = campaign.district.stage_on(campaign.opens_on)
+    result = (
+        CampaignResult.objects.select_related("benchmark_version").filter(campaign=campaign).first()
+    )
+    if result is None:
+        scores = _no_responses()
+        return CampaignScores(
+            campaign=campaign,
+            stage=stage,
+            n_responses=0,
+            computed_at=None,
+            recompute_pending=True,
+            benchmark_version=None,
+            scores=scores,
+            percentile_ranks=dict.fromkeys(SCORE_KEYS),
+            # The landmarks of no scores (each "unknown", or "not yet"), from the pure function.
+            landmarks=landmarks_of(stage, scores, None, {}),
+        )
+    rows = list(GroupScore.objects.filter(campaign=campaign))
+    whole = {
+        row.key: score_of_row(row) for row in rows if row.breakdown == GroupScore.Breakdown.WHOLE
+    }
+    return CampaignScores(
+        campaign=campaign,
+        stage=stage,
+        n_responses=result.n_responses,
+        computed_at=result.computed_at,
+        # Stale while a response waits for its recompute, or the district's launch date moved
+        # the campaign to another stage since its ranks were computed.
+        recompute_pending=campaign.scores_dirty or result.stage != stage,
+        benchmark_version=result.benchmark_version,
+        scores={
+            key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS
+        },
+        percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
+        by_school=_groups(rows, GroupScore.Breakdown.SCHOOL),
+        by_role=_groups(rows, GroupScore.Breakdown.ROLE),
+        landmarks=_landmarks_of_json(result.landmarks),
+        alignment=_alignment_of_json(result.alignment),
+        previous_campaign_id=result.previous_campaign_id,
+    )
+
+
+@dataclass(frozen=True)
+class CampaignSummary:
+    """One campaign on a district's journey map or a consultant's compare table."""
+
+    campaign: Campaign
+    stage: str
+    n_responses: int
+    computed_at: dt.datetime | None
+    recompute_pending: bool
+    benchmark_version_id: int | None
+    scores: dict[str, Score]
+    percentile_ranks: dict[str, float | None]
+    landmarks: dict[str, Landmark]
+    alignment_gap: float | None
+
+
+def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary]:
+    """Whole-campaign scores, ranks, landmarks and alignment gap of each campaign, in the
+    queryset's order. Two queries, whatever the number of campaigns: the campaigns with their
+    district and result, and their whole-campaign GroupScore rows.
+
+    The caller restricts `campaigns` to what the user may see (districts_visible_to).
+    """
+    listed = list(campaigns.select_related("district", "result"))
+    whole: dict[int, dict[str, Score]] = defaultdict(dict)
+    for row in GroupScore.objects.filter(
+        campaign__in=[c.pk for c in listed], breakdown=GroupScore.Breakdown.WHOLE
+    ):
+        whole[row.campaign_id][row.key] = score_of_row(row)
+    summaries = []
+    for campaign in listed:
+        stage = campaign.district.stage_on(campaign.opens_on)
+        result: CampaignResult | None = getattr(campaign, "result", None)
+        if result is None:
+            scores = _no_responses()
+            summaries.append(
+                CampaignSummary(
+                    campaign=campaign,
+                    stage=stage,
+                    n_responses=0,
+                    computed_at=None,
+                    recompute_pending=True,
+                    benchmark_version_id=None,
+                    scores=scores,
+                    percentile_ranks=dict.fromkeys(SCORE_KEYS),
+                    landmarks=landmarks_of(stage, scores, None, {}),
+                    alignment_gap=None,
+                )
+            )
+            continue
+        found = whole.get(campaign.pk, {})
+        summaries.append(
+            CampaignSummary(
+                campaign=campaign,
+                stage=stage,
+                n_responses=result.n_responses,
+                computed_at=result.computed_at,
+                recompute_pending=campaign.scores_dirty or result.stage != stage,
+                benchmark_version_id=result.benchmark_version_id,
+                scores={
+                    key: found.get(key, Score.suppressed(0, REASON_FEW_RESPONSES))
+                    for key in SCORE_KEYS
+                },
+                percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
+                landmarks=_landmarks_of_json(result.landmarks),
+                alignment_gap=result.alignment.get("gap"),
+            )
+        )
+    return summaries
+
+
+def district_campaign_history(*, district: District) -> list[CampaignSummary]:
+    """The district's campaigns, oldest first (by opening, then creation), as CampaignSummary.
+    Two queries. The caller got `district` from district_for(user, slug)."""
+    return campaign_summaries(
+        campaigns=Campaign.objects.filter(district=district).order_by("opens_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class BenchmarkSet:
+    """One benchmark version: every stage's benchmark of every score key, and growth shares.
+
+    `version` is None while no benchmarks were ever built: every benchmark is then unpublished
+    with 0 districts and every growth share None.
+    """
+
+    version: BenchmarkVersion | None
+    stages: dict[str, dict[str, Benchmark]]
+    growth_shares: dict[str, float | None]
+
+
+def _benchmark_set(version: BenchmarkVersion | None) -> BenchmarkSet:
+    unpublished = Benchmark(n_districts=0, published=False)
+    stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
+    if version is None:
+        return BenchmarkSet(version=None, stages=stages, growth_shares=dict.fromkeys(CATEGORY_KEYS))
+    for row in BenchmarkRow.objects.filter(version=version).defer("cohort"):
+        stages[row.stage][row.key] = benchmark_of_row(row)
+    shares = version.growth_shares or {}
+    return BenchmarkSet(
+        version=version,
+        stages=stages,
+        growth_shares={key: shares.get(key) for key in CATEGORY_KEYS},
+    )
+
+
+def benchmarks_current() -> BenchmarkSet:
+    """The latest benchmark version. Two queries (one when none exists)."""
+    return _benchmark_set(BenchmarkVersion.objects.order_by("-id").first())
+
+
+def benchmark_version_of(*, version_id: int) -> BenchmarkVersion | None:
+    """One benchmark version by id, or None. One query."""
+    return BenchmarkVersion.objects.filter(pk=version_id).first()
+
+
+def benchmarks_of_version(*, version_id: int) -> BenchmarkSet | None:
+    """An older (or the current) version, so a report can be reproduced; None when unknown.
+    Two queries."""
+    version = benchmark_version_of(version_id=version_id)
+    return _benchmark_set(version) if version is not None else None
+
+
+def benchmark_versions() -> list[BenchmarkVersion]:
+    """Every benchmark version, newest first (the version history). One query."""
+    return list(BenchmarkVersion.objects.order_by("-id"))

@@ -1,0 +1,50 @@
+"""Background work of the Onpoint engine: fetch by id, call a service, nothing else.
+
+Every task is idempotent (the services recompute from source and upsert), acknowledged late and
+requeued when the worker running it dies (acks_late + reject_on_worker_lost), so a task is
+never lost halfway; database errors that pass (a failover, a dropped connection) are retried
+with exponential backoff. In the embedded mode (no broker) the same tasks run eagerly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from onpoint import services
+
+RELIABLE: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+@shared_task(
+    name="onpoint.tasks.recompute_campaign", soft_time_limit=240, time_limit=300, **RELIABLE
+)
+def recompute_campaign(campaign_id: int) -> bool:
+    """Rescore one campaign if it is dirty (or never scored); False when there was nothing to do."""
+    return services.campaign_recompute(campaign_id=campaign_id)
+
+
+@shared_task(
+    name="onpoint.tasks.rebuild_benchmarks", soft_time_limit=1500, time_limit=1800, **RELIABLE
+)
+def rebuild_benchmarks() -> int:
+    """Rebuild the national benchmarks and refresh every rank and landmark; the version's id."""
+    return services.benchmarks_rebuild().version.pk
+
+
+@shared_task(
+    name="onpoint.tasks.sweep_dirty_campaigns", soft_time_limit=50, time_limit=60, **RELIABLE
+)
+def sweep_dirty_campaigns() -> int:
+    """Beat, every minute: enqueue what the coalescing or a lost message left behind."""
+    return len(services.campaigns_sweep().campaign_ids)

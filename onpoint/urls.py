@@ -1,0 +1,24 @@
+"""Pages of this app (included at the site root by journeys/urls.py): the campaign dashboard and
+its CSV under the district, the consultants' compare page, and the two national pages."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+
+from onpoint import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/",
+        views.campaign_dashboard,
+        name="campaign_dashboard",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/scores.csv",
+        views.campaign_scores_csv,
+        name="campaign_scores_csv",
+    ),
+    path("compare/", views.compare, name="compare"),
+    path("benchmarks/", views.benchmarks, name="national_benchmarks"),
+    path("map/", views.national_map, name="national_map"),
+]

@@ -1,0 +1,449 @@
+"""The dashboards: a campaign's dashboard and its CSV, the consultants' compare page, the
+national benchmarks and the national journey map.
+
+Views read stored results through onpoint.selectors and onpoint.page_selectors (never
+recomputing), turn them into Plotly figures with onpoint.charts, and render. Every page that
+shows a district's data takes the district from journeys.selectors: anything else is a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from journeys.models import PathPlace
+from journeys.selectors import (
+    district_for,
+    districts_consulted_by,
+    districts_visible_to,
+    is_consultant,
+)
+from onpoint import charts, page_selectors, selectors
+from onpoint.benchmarks import Benchmark
+from onpoint.exports import campaign_csv_rows
+from onpoint.scoring import Score
+from onpoint.selectors import BenchmarkSet, CampaignSummary
+from onpoint.structure import (
+    CATEGORY_KEYS,
+    CATEGORY_LABELS,
+    DIMENSIONS,
+    LANDMARK_KEYS,
+    LANDMARK_LABELS,
+    MIN_REPORTED_N,
+    ONPOINT,
+    REASON_FEW_RESPONSES,
+    SCORE_KEYS,
+    SCORE_LABELS,
+    STAGE_LABELS,
+    STAGES,
+)
+from surveys.selectors import campaign_for
+
+# The compare page lists this many districts per page, and charts them when at most this many
+# match (beyond, the chart would be a cloud: the page asks to filter instead).
+COMPARE_PAGE_SIZE: Final = 50
+COMPARE_CHART_LIMIT: Final = 300
+SIDE_BY_SIDE_MIN: Final = 2
+SIDE_BY_SIDE_MAX: Final = 6
+PICK_TOO_FEW: Final = "Choose at least 2 districts to see them side by side."
+PICK_TOO_MANY: Final = "Choose at most 6 districts to see them side by side."
+COMPARE_CHART_TOO_MANY: Final = (
+    "More than 300 districts match: filter by stage or state to see them on the chart."
+)
+# The benchmarks page lists this many versions of its history.
+VERSION_HISTORY_LIMIT: Final = 25
+# The national map shows this many recent milestones per place on the path, and names at most
+# this many listed districts.
+MILESTONES_PER_PLACE: Final = 6
+LISTED_DISTRICTS_LIMIT: Final = 200
+
+
+def _stage_benchmarks(benchmarks: BenchmarkSet, score_key: str) -> dict[str, Benchmark]:
+    """One score key's benchmark at each stage."""
+    return {stage: benchmarks.stages[stage][score_key] for stage in STAGES}
+
+
+def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list[charts.StagePoint]:
+    return [
+        charts.StagePoint(stage=s.stage, label=s.campaign.name, score=s.scores[score_key])
+        for s in history
+    ]
+
+
+# --- a campaign's dashboard --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    district = district_for(request.user, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    dashboard = page_selectors.dashboard_of(campaign=campaign)
+    scores = dashboard.scores
+    stage_benchmarks = dashboard.benchmarks.stages[scores.stage]
+    # The district's campaigns up to this one: the growth curves show where it came from.
+    history = [
+        s
+        for s in dashboard.history
+        if (s.campaign.opens_at, s.campaign.pk) <= (campaign.opens_at, campaign.pk)
+    ]
+    growth = [
+        charts.growth_curve(
+            key=f"growth-{category}",
+            score_key=category,
+            benchmarks=_stage_benchmarks(dashboard.benchmarks, category),
+            points=_campaign_points(history, category),
+            height=260,
+        )
+        for category in CATEGORY_KEYS
+    ]
+    standing = charts.onpoint_standing(
+        key="onpoint",
+        score=scores.scores[ONPOINT],
+        percentile_rank=scores.percentile_ranks.get(ONPOINT),
+        benchmark=stage_benchmarks[ONPOINT],
+        stage=scores.stage,
+    )
+    design = charts.role_split(
+        key="design-roles",
+        teacher_benchmarks=_stage_benchmarks(dashboard.benchmarks, "teacher_role"),
+        student_benchmarks=_stage_benchmarks(dashboard.benchmarks, "student_role"),
+        teacher_points=_campaign_points(history, "teacher_role"),
+        student_points=_campaign_points(history, "student_role"),
+    )
+    alignment = charts.stakeholder_alignment(
+        key="alignment",
+        by_role=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_role],
+        gaps={
+            category: charts.RoleGap(
+                gap=gap.gap, high_role=gap.high_role, low_role=gap.low_role, divided=gap.divided
+            )
+            for category, gap in scores.alignment.categories.items()
+        },
+    )
+    schools = charts.schools(
+        key="schools",
+        by_school=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_school],
+    )
+    expected = campaign.expected_responses
+    score_rows = [
+        {
+            "key": key,
+            "label": SCORE_LABELS[key],
+            "is_dimension": key in DIMENSIONS,
+            "score": scores.scores[key],
+            "percentile": scores.percentile_ranks.get(key) if scores.scores[key].reported else None,
+            "benchmark": stage_benchmarks[key] if stage_benchmarks[key].published else None,
+        }
+        for key in SCORE_KEYS
+    ]
+    return render(
+        request,
+        "onpoint/campaign_dashboard.html",
+        {
+            "district": district,
+            "current_district": district,
+            "campaign": campaign,
+            "scores": scores,
+            "stage_label": STAGE_LABELS[scores.stage],
+            "onpoint": scores.scores[ONPOINT],
+            "onpoint_percentile": scores.percentile_ranks.get(ONPOINT)
+            if scores.scores[ONPOINT].reported
+            else None,
+            "onpoint_benchmark": stage_benchmarks[ONPOINT],
+            "version": scores.benchmark_version,
+            "response_rate": scores.n_responses / expected if expected else None,
+            "landmarks": [
+                scores.landmarks[key] for key in LANDMARK_KEYS if key in scores.landmarks
+            ],
+            "score_rows": score_rows,
+            "standing": standing,
+            "growth": growth,
+            "design": design,
+            "alignment": alignment,
+            "schools": schools,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    district = district_for(request.user, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    dashboard = page_selectors.dashboard_of(campaign=campaign)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{district.slug}-campaign-{campaign.pk}-scores.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerows(
+        campaign_csv_rows(dashboard.scores, dashboard.benchmarks.stages[dashboard.scores.stage])
+    )
+    return response
+
+
+# --- the consultants' compare page -------------------------------------------------------------
+
+
+class CompareForm(forms.Form):
+    """The compare page's query string. Bad values fall back to the defaults: it is a GET."""
+
+    stage = forms.ChoiceField(
+        choices=[("", "Every stage"), *((s, STAGE_LABELS[s]) for s in STAGES)], required=False
+    )
+    state = forms.CharField(required=False, max_length=2)
+    sort = forms.ChoiceField(
+        choices=[(key, key) for key in page_selectors.COMPARE_SORTS], required=False
+    )
+    order = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+COMPARE_COLUMNS: Final = (
+    ("name", "District"),
+    ("state", "State"),
+    ("stage", "Stage"),
+    ("onpoint", "Onpoint score"),
+    ("percentile", "Percentile"),
+    (None, "Landmarks"),
+    ("gap", "Alignment gap"),
+    ("rate", "Response rate"),
+    ("last", "Last campaign"),
+)
+
+
+def _compare_districts(request: HttpRequest) -> Any:
+    """Consultants (and staff) compare the districts they serve; anyone else, their own."""
+    user = request.user
+    if getattr(user, "is_staff", False) or is_consultant(user):
+        return districts_consulted_by(user)
+    return districts_visible_to(user)
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    form = CompareForm(request.GET)
+    params: Mapping[str, Any] = form.cleaned_data if form.is_valid() else {}
+    stage = params.get("stage") or ""
+    state = (params.get("state") or "").upper()
+    sort = params.get("sort") or "name"
+    descending = params.get("order") == "desc"
+    now, today = timezone.now(), timezone.localdate()
+
+    base = _compare_districts(request)
+    queryset = page_selectors.compare_queryset(
+        districts=base,
+        now=now,
+        today=today,
+        stage=stage,
+        state=state,
+        sort=sort,
+        descending=descending,
+    )
+    paginator = Paginator(queryset, COMPARE_PAGE_SIZE)
+    page = paginator.get_page(params.get("page") or 1)
+    rows = page_selectors.compare_rows(districts=list(page.object_list), today=today)
+    benchmarks = selectors.benchmarks_current()
+
+    points = page_selectors.compare_points(queryset=queryset, limit=COMPARE_CHART_LIMIT)
+    chart = (
+        charts.districts_on_the_curve(
+            key="districts",
+            benchmarks=_stage_benchmarks(benchmarks, ONPOINT),
+            points=[
+                charts.StagePoint(stage=p.stage, label=p.name, score=_point_score(p))
+                for p in points
+            ],
+        )
+        if points is not None
+        else None
+    )
+
+    picks = request.GET.getlist("pick")
+    pick_error = ""
+    side_by_side = None
+    if picks:
+        if len(set(picks)) < SIDE_BY_SIDE_MIN:
+            pick_error = PICK_TOO_FEW
+        elif len(set(picks)) > SIDE_BY_SIDE_MAX:
+            pick_error = PICK_TOO_MANY
+        else:
+            chosen = list(
+                page_selectors.compare_queryset(
+                    districts=base.filter(slug__in=picks), now=now, today=today
+                )
+            )
+            if len(chosen) < SIDE_BY_SIDE_MIN:
+                pick_error = PICK_TOO_FEW
+            else:
+                chosen_rows = page_selectors.compare_rows(districts=chosen, today=today)
+                side_by_side = charts.side_by_side(
+                    key="side-by-side",
+                    districts=[
+                        charts.NamedScores(
+                            name=row.district.name,
+                            scores=row.latest.scores if row.latest else {},
+                        )
+                        for row in chosen_rows
+                    ],
+                )
+
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("pick", None)
+    columns = []
+    for key, label in COMPARE_COLUMNS:
+        if key is None:
+            columns.append({"label": label, "key": None})
+            continue
+        active = sort == key
+        next_order = "desc" if active and not descending else "asc"
+        link = query.copy()
+        link["sort"], link["order"] = key, next_order
+        columns.append(
+            {
+                "label": label,
+                "key": key,
+                "href": "?" + link.urlencode(),
+                "aria_sort": ("descending" if descending else "ascending") if active else None,
+            }
+        )
+    page_query = query.copy()
+    return render(
+        request,
+        "onpoint/compare.html",
+        {
+            "nav_current": "compare",
+            "form": form,
+            "stage": stage,
+            "state": state,
+            "sort": sort,
+            "order": "desc" if descending else "asc",
+            "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
+            "states": page_selectors.compare_states(districts=base),
+            "columns": columns,
+            "rows": rows,
+            "page": page,
+            "page_query": page_query.urlencode(),
+            "chart": chart,
+            "chart_too_many": COMPARE_CHART_TOO_MANY if points is None else "",
+            "picks": set(picks),
+            "pick_error": pick_error,
+            "side_by_side": side_by_side,
+            "landmark_labels": LANDMARK_LABELS,
+            "benchmark_version": benchmarks.version,
+        },
+    )
+
+
+def _point_score(point: page_selectors.ComparePoint) -> Score:
+    if point.onpoint is not None:
+        # Stored reported scores have n >= 5 (database constraint); n is not shown here.
+        return Score.shown(point.onpoint, MIN_REPORTED_N)
+    return Score.suppressed(0, REASON_FEW_RESPONSES)
+
+
+# --- the national benchmarks -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def benchmarks(request: HttpRequest) -> HttpResponse:
+    current = selectors.benchmarks_current()
+    history = page_selectors.benchmark_history(limit=VERSION_HISTORY_LIMIT)
+    growth = [
+        charts.growth_curve(
+            key=f"growth-{category}",
+            score_key=category,
+            benchmarks=_stage_benchmarks(current, category),
+            height=260,
+        )
+        for category in CATEGORY_KEYS
+    ]
+    shares = charts.growth_shares(key="growth-shares", shares=current.growth_shares)
+    tables = [
+        {
+            "stage": stage,
+            "label": STAGE_LABELS[stage],
+            "rows": [
+                {
+                    "key": key,
+                    "label": SCORE_LABELS[key],
+                    "is_dimension": key in DIMENSIONS,
+                    "benchmark": current.stages[stage][key],
+                }
+                for key in SCORE_KEYS
+            ],
+        }
+        for stage in STAGES
+    ]
+    return render(
+        request,
+        "onpoint/benchmarks.html",
+        {
+            "nav_current": "benchmarks",
+            "benchmarks": current,
+            "version": current.version,
+            "history": history,
+            "growth": growth,
+            "shares": shares,
+            "tables": tables,
+            "category_labels": CATEGORY_LABELS,
+        },
+    )
+
+
+# --- the national journey map ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def national_map(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    counts = page_selectors.national_stage_place_counts(today=today)
+    place_labels = dict(PathPlace.choices)
+    chart = charts.journey_places(key="places", counts=counts, place_labels=place_labels)
+    milestones = page_selectors.national_milestones(per_place=MILESTONES_PER_PLACE)
+    listed = page_selectors.national_listed_districts(limit=LISTED_DISTRICTS_LIMIT)
+    by_place = {place: sum(counts[s][place] for s in STAGES) for place in place_labels}
+    return render(
+        request,
+        "onpoint/national_map.html",
+        {
+            "nav_current": "map",
+            "chart": chart,
+            "places": [
+                {
+                    "key": place,
+                    "label": label,
+                    "count": by_place[place],
+                    "milestones": milestones[place],
+                }
+                for place, label in place_labels.items()
+            ],
+            "stage_counts": [(STAGE_LABELS[s], sum(counts[s].values())) for s in STAGES],
+            "total": sum(by_place.values()),
+            "listed": [
+                {
+                    "district": d,
+                    "stage": STAGE_LABELS[d.stage_on(today)],
+                    "place": place_labels[d.path_place],
+                }
+                for d in listed.districts
+            ],
+            "listed_total": listed.total,
+            "stage_labels": STAGE_LABELS,
+        },
+    )

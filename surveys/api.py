@@ -1,0 +1,387 @@
+"""API v1 of the surveys app: the instrument, campaigns, anonymous responses and CSV import.
+
+Contract: ../shared/spec/api-v1.md. Views validate, call a service, serialize; nothing more.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from journeys.selectors import districts_consulted_by, districts_visible_to
+from onpoint.structure import ROLE_LABELS, ROLES, STAGE_LABELS
+from surveys import services
+from surveys.models import Campaign
+from surveys.selectors import instrument_current, instrument_text
+from surveys.texts import SURVEY_LANGUAGES
+from surveys.throttles import SurveySubmitThrottle
+from surveys.views import survey_url
+
+UNKNOWN_DISTRICT = "Unknown district."
+DISTRICT_IS_FIXED = "A campaign cannot move to another district."
+UNKNOWN_SURVEY = "Unknown survey link."
+ANSWERS_REQUIRED = "answers is required: an object of item codes to answers."
+BODY_NOT_AN_OBJECT = "The body must be a JSON object with role, school and answers."
+IMPORT_NOT_ALLOWED = "Only staff and the district's consultants can import responses."
+IMPORT_NO_FILE = (
+    "Send the CSV as the multipart field 'file', or as the request body with Content-Type text/csv."
+)
+IMPORT_FAILED = "Nothing was imported: fix the rows below and send the whole file again."
+
+
+# --- instrument --------------------------------------------------------------------------------
+
+
+class InstrumentCurrentView(APIView):
+    """The current survey instrument. Public, like the method it implements."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=list(SURVEY_LANGUAGES), default="en")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        lang = request.query_params.get("lang", "en")
+        if lang not in SURVEY_LANGUAGES:
+            lang = "en"
+        instrument = instrument_current()
+        definition = instrument.definition
+        return Response(
+            {
+                "version": instrument.version,
+                "language": lang,
+                "scale": [
+                    {"value": point["value"], "label": instrument_text(point["label"], lang)}
+                    for point in definition["scale"]
+                ],
+                "no_answer_label": instrument_text(definition.get("no_answer_label"), lang),
+                "categories": [
+                    {
+                        "key": category["key"],
+                        "label": instrument_text(category["label"], lang),
+                        "dimensions": category["dimensions"],
+                    }
+                    for category in definition.get("categories", [])
+                ],
+                "roles": [{"key": role, "label": ROLE_LABELS[role]} for role in ROLES],
+                "items": [
+                    {
+                        "code": item["code"],
+                        "text": instrument_text(item["text"], lang),
+                        "category": item["category"],
+                        "dimension": item["dimension"],
+                        "reverse_coded": item["reverse_coded"],
+                        "texts": item["text"],
+                    }
+                    for item in definition["items"]
+                ],
+            }
+        )
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+class CampaignSerializer(serializers.ModelSerializer[Campaign]):
+    district = serializers.CharField(help_text="The district's slug.")
+    instrument = serializers.CharField(source="instrument.version", read_only=True)
+    token = serializers.CharField(read_only=True)
+    survey_url = serializers.SerializerMethodField()
+    stage = serializers.CharField(read_only=True)
+    stage_label = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(help_text="scheduled, open or closed")
+    n_responses = serializers.SerializerMethodField()
+    response_rate = serializers.SerializerMethodField(
+        help_text="n_responses / expected_responses (0..1+), null without expected_responses."
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "district",
+            "name",
+            "opens_at",
+            "closes_at",
+            "expected_responses",
+            "exclude_from_benchmarks",
+            "instrument",
+            "token",
+            "survey_url",
+            "stage",
+            "stage_label",
+            "status",
+            "n_responses",
+            "response_rate",
+            "created_at",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+    def to_representation(self, instance: Campaign) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["district"] = instance.district.slug
+        return data
+
+    def validate_district(self, value: str) -> str:
+        if self.instance is not None:
+            if value != self.instance.district.slug:
+                raise serializers.ValidationError(DISTRICT_IS_FIXED)
+            return value
+        request = self.context["request"]
+        if not districts_visible_to(request.user).filter(slug=value).exists():
+            # The same words whether the district does not exist or is someone else's.
+            raise serializers.ValidationError(UNKNOWN_DISTRICT)
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        opens_at = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
+        closes_at = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
+        if opens_at and closes_at and closes_at <= opens_at:
+            raise serializers.ValidationError({"closes_at": services.CLOSES_BEFORE_OPENS})
+        return attrs
+
+    def get_survey_url(self, campaign: Campaign) -> str:
+        return survey_url(self.context["request"]._request, campaign)
+
+    def get_stage_label(self, campaign: Campaign) -> str:
+        return STAGE_LABELS[campaign.stage]
+
+    def get_status(self, campaign: Campaign) -> str:
+        now = timezone.now()
+        if campaign.is_closed(now):
+            return "closed"
+        return "open" if campaign.is_open(now) else "scheduled"
+
+    def get_n_responses(self, campaign: Campaign) -> int:
+        annotated = getattr(campaign, "n_responses", None)
+        return annotated if annotated is not None else campaign.responses.count()
+
+    def get_response_rate(self, campaign: Campaign) -> float | None:
+        if not campaign.expected_responses:
+            return None
+        return round(self.get_n_responses(campaign) / campaign.expected_responses, 3)
+
+
+class CsvParser(BaseParser):
+    """Lets DRF accept a text/csv body; the import view reads the body as a stream itself."""
+
+    media_type = "text/csv"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return stream
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: CampaignSerializer,
+            400: OpenApiResponse(description="A field is wrong, e.g. an unknown district."),
+        }
+    ),
+    retrieve=extend_schema(
+        responses={200: CampaignSerializer, 404: OpenApiResponse(description="Not yours.")}
+    ),
+    partial_update=extend_schema(
+        responses={
+            200: CampaignSerializer,
+            400: OpenApiResponse(description="A field is wrong, e.g. closes before it opens."),
+            404: OpenApiResponse(description="Not yours."),
+        }
+    ),
+)
+class CampaignViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet[Campaign],
+):
+    """Campaigns of the districts the caller leads or consults (all, for staff).
+
+    Create and PATCH are open to everyone who can see the district: its leaders, its
+    consultants and staff. PATCH may change `closes_at` (closing a campaign early), the name,
+    `expected_responses`, `exclude_from_benchmarks`, and `opens_at` until a response arrives.
+    """
+
+    serializer_class = CampaignSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Campaign]:
+        queryset = (
+            Campaign.objects.filter(district__in=districts_visible_to(self.request.user))
+            .select_related("district", "instrument")
+            .annotate(n_responses=Count("responses"))
+            .order_by("-opens_at", "-id")
+        )
+        if district := self.request.query_params.get("district"):
+            queryset = queryset.filter(district__slug=district)
+        return queryset
+
+    @extend_schema(parameters=[OpenApiParameter("district", str, description="A district slug.")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
+        data = serializer.validated_data
+        district = get_object_or_404(districts_visible_to(self.request.user), slug=data["district"])
+        serializer.instance = services.campaign_create(
+            district=district,
+            name=data["name"],
+            opens_at=data["opens_at"],
+            closes_at=data["closes_at"],
+            expected_responses=data.get("expected_responses"),
+            exclude_from_benchmarks=data.get("exclude_from_benchmarks", False),
+        )
+
+    def perform_update(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
+        assert serializer.instance is not None
+        changes = {
+            key: value
+            for key, value in serializer.validated_data.items()
+            if key
+            in {"name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"}
+        }
+        serializer.instance = services.campaign_update(campaign=serializer.instance, **changes)
+
+    @extend_schema(
+        request={"multipart/form-data": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
+        responses={
+            201: OpenApiResponse(description='{"created": <rows stored>}'),
+            400: OpenApiResponse(description='{"detail", "errors": [{"line", "message"}]}'),
+            403: OpenApiResponse(description="A leader (imports are for staff and consultants)."),
+            404: OpenApiResponse(description="Not yours."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="responses/import",
+        parser_classes=[MultiPartParser, CsvParser],
+    )
+    def import_responses(self, request: Request, pk: str | None = None) -> Response:
+        """Historical responses from a CSV file: all or nothing, every bad row named by line."""
+        campaign = self.get_object()
+        if not districts_consulted_by(request.user).filter(pk=campaign.district_id).exists():
+            raise PermissionDenied(IMPORT_NOT_ALLOWED)
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type == "text/csv":
+            # Read the body line by line from the socket: a 100,000-row file never sits whole in
+            # memory (request.body would hold it all, and refuse it past 2.5 MB).
+            raw: Any = request._request
+        elif content_type == "multipart/form-data" and "file" in request.FILES:
+            raw = request.FILES["file"]  # spooled to a temporary file by Django past 2.5 MB
+        else:
+            raise ParseError(IMPORT_NO_FILE)
+        report = services.responses_import(campaign=campaign, lines=codecs.iterdecode(raw, "utf-8"))
+        if not report.ok:
+            return Response(
+                {
+                    "detail": IMPORT_FAILED,
+                    "errors": [
+                        {"line": line, "message": message} for line, message in report.errors
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response({"created": report.created}, status=status.HTTP_201_CREATED)
+
+
+# --- anonymous responses -----------------------------------------------------------------------
+
+
+class SurveyResponseView(APIView):
+    """The one anonymous write: a response to an open campaign, by its link token.
+
+    No authentication at all (so no session, no CSRF, no account on the response). 201 when
+    stored, 200 when this submission_id was already stored (a retry), 4xx with a message that
+    says which input is wrong, and nothing stored.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = [SurveySubmitThrottle]
+    throttle_scope = "survey_submit"
+
+    @extend_schema(
+        request=inline_serializer(
+            "SurveyResponseRequest",
+            {
+                "role": serializers.ChoiceField(choices=list(ROLES)),
+                "school": serializers.CharField(allow_null=True, required=False),
+                "answers": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+                "submission_id": serializers.UUIDField(required=False),
+            },
+        ),
+        responses={
+            201: inline_serializer(
+                "SurveyResponseStored",
+                {"status": serializers.CharField(), "submission_id": serializers.UUIDField()},
+            ),
+            200: OpenApiResponse(description="Already stored (same submission_id)."),
+            400: OpenApiResponse(description="Bad input: the message says which."),
+            403: OpenApiResponse(description="The campaign has not opened yet."),
+            404: OpenApiResponse(description="Unknown survey link."),
+            410: OpenApiResponse(description="The campaign is closed."),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        campaign = (
+            Campaign.objects.select_related("district", "instrument").filter(token=token).first()
+        )
+        if campaign is None:
+            raise NotFound(UNKNOWN_SURVEY)
+        body = request.data
+        if not isinstance(body, dict):
+            return _problem(BODY_NOT_AN_OBJECT, "bad_body", status.HTTP_400_BAD_REQUEST)
+        try:
+            services.campaign_open_check(campaign, timezone.now())
+            answers = body.get("answers")
+            if answers is None or answers == {}:
+                raise services.SurveyInputError("no_answers", services.NO_ANSWERS)
+            school = services.school_by_name(district=campaign.district, name=body.get("school"))
+            response, created = services.response_submit(
+                campaign=campaign,
+                answers=answers,
+                role=body.get("role"),
+                school=school,
+                submission_id=body.get("submission_id"),
+            )
+        except services.CampaignNotOpen as error:
+            code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
+            return _problem(error.message, error.code, code)
+        except services.SurveyInputError as error:
+            return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
+        # Nothing that identifies the stored row: no id, no date, only the caller's own id back.
+        return Response(
+            {
+                "status": "stored" if created else "already stored",
+                "submission_id": str(response.submission_id),
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _problem(message: str, code: str, http_status: int) -> Response:
+    return Response({"detail": message, "code": code}, status=http_status)

@@ -1,0 +1,131 @@
+"""Survey instruments, campaigns (one administration in one district) and anonymous responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from journeys.models import District, School
+from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
+
+
+def new_campaign_token() -> str:
+    """192 random bits, URL-safe: a survey link can't be guessed or enumerated."""
+    return secrets.token_urlsafe(24)
+
+
+class Instrument(models.Model):
+    """A versioned survey instrument. Immutable once a campaign has used it.
+
+    `definition` holds the scale and the items with their codes, dimension, category,
+    reverse coding and statement in each language (see surveys/instrument_v1.py).
+    """
+
+    version = models.CharField(max_length=20, unique=True)
+    definition = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Onpoint staff survey, version {self.version}"
+
+
+class Campaign(models.Model):
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="campaigns")
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    expected_responses = models.PositiveIntegerField(null=True, blank=True)
+    exclude_from_benchmarks = models.BooleanField(default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_campaign_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by each stored response, cleared by the recompute that claims it (onpoint.tasks).
+    scores_dirty = models.BooleanField(default=False, db_index=True)
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def opens_on(self) -> dt.date:
+        """The opening date in the project's time zone: the date the method's stage rule uses."""
+        return timezone.localdate(self.opens_at)
+
+    @property
+    def stage(self) -> str:
+        return self.district.stage_on(self.opens_on)
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    def is_open(self, now: dt.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.opens_at <= now < self.closes_at
+
+    def is_closed(self, now: dt.datetime | None = None) -> bool:
+        return self.closes_at <= (now or timezone.now())
+
+
+class Response(models.Model):
+    """One anonymous response. Nothing identifies the person: no account, address, agent or time.
+
+    The per-response scores of method section 3 are stored in one column per dimension and
+    category, so that group scores are plain SQL aggregates (AVG and COUNT skip NULLs, which is
+    exactly "the mean over the responses in which that score is present").
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
+    # Made by the survey page, so a double tap or a retried request stores one response.
+    submission_id = models.UUIDField(default=uuid.uuid4)
+    role = models.CharField(max_length=20, choices=[(key, ROLE_LABELS[key]) for key in ROLES])
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    submitted_on = models.DateField()
+    answers = models.JSONField(default=dict)
+    item_scores = models.JSONField(default=dict)
+
+    vision = models.FloatField(null=True)
+    plan = models.FloatField(null=True)
+    devices_tools = models.FloatField(null=True)
+    it_support = models.FloatField(null=True)
+    teacher_role = models.FloatField(null=True)
+    student_role = models.FloatField(null=True)
+    buy_in = models.FloatField(null=True)
+    risk_taking = models.FloatField(null=True)
+    supportive = models.FloatField(null=True)
+    strategy = models.FloatField(null=True)
+    operations = models.FloatField(null=True)
+    design = models.FloatField(null=True)
+    culture = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "submission_id"], name="response_once_per_submission"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=list(ROLES)), name="response_role_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response {self.pk} to {self.campaign_id}"
+
+
+# The score columns above are the method's keys; this keeps them from drifting apart.
+SCORE_COLUMNS: tuple[str, ...] = (*DIMENSIONS, *CATEGORY_KEYS)
+assert all(hasattr(Response, column) for column in SCORE_COLUMNS)

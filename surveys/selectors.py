@@ -1,0 +1,74 @@
+"""Reads of the surveys app: the current instrument, its items, campaigns a user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from journeys.models import District
+from journeys.selectors import User, districts_visible_to
+from onpoint.scoring import ItemSpec
+from surveys import instrument_v1
+from surveys.models import Campaign, Instrument
+
+
+def instrument_current() -> Instrument:
+    """The Instrument row of version 1, created from surveys/instrument_v1.py if missing."""
+    instrument, _ = Instrument.objects.get_or_create(
+        version=instrument_v1.VERSION, defaults={"definition": instrument_v1.DEFINITION}
+    )
+    return instrument
+
+
+def item_specs(instrument: Instrument) -> list[ItemSpec]:
+    """The instrument's items as the scoring module takes them, in the instrument's order."""
+    return [
+        ItemSpec(
+            code=item["code"],
+            dimension=item["dimension"],
+            reverse_coded=bool(item.get("reverse_coded", False)),
+        )
+        for item in instrument.definition.get("items", [])
+    ]
+
+
+def item_codes(instrument: Instrument) -> list[str]:
+    return [item["code"] for item in instrument.definition.get("items", [])]
+
+
+def instrument_text(value: Any, language: str) -> str:
+    """One text of the definition in `language`, falling back to English (or a plain string)."""
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get("en") or "")
+    return str(value or "")
+
+
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
+    """Campaigns of the districts the user may see; everything else is a 404."""
+    return Campaign.objects.filter(district__in=districts_visible_to(user))
+
+
+def campaign_for(user: User, *, district: District, campaign_id: int) -> Campaign:
+    """The district's campaign with this id, or Http404 (the district was already checked)."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Campaign.objects.select_related("district", "instrument"),
+        district=district,
+        pk=campaign_id,
+    )
+
+
+def campaign_list(*, district: District) -> QuerySet[Campaign]:
+    """The district's campaigns, newest first, each with its count of responses."""
+    return (
+        Campaign.objects.filter(district=district)
+        .select_related("district")
+        .annotate(n_responses=Count("responses"))
+        .order_by("-opens_at", "-id")
+    )
+
+
+def campaign_response_count(campaign: Campaign) -> int:
+    return campaign.responses.count()

@@ -1,0 +1,147 @@
+"""manage.py recompute: everything, one campaign, or the benchmarks; twice leaves the same rows."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import random
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import models
+from django.utils import timezone
+
+from journeys.models import School
+from onpoint.models import Benchmark, BenchmarkState, BenchmarkVersion, CampaignResult, GroupScore
+from surveys.models import Campaign
+from tests.onpoint.builders import (
+    campaign_of,
+    closed_campaign_of,
+    district_named,
+    random_answers,
+    school_of,
+    store,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Timestamps say when a run happened; everything else must be identical after a second run.
+TIMESTAMPS = {"computed_at", "checked_at"}
+STORED_MODELS: list[type[models.Model]] = [
+    GroupScore,
+    CampaignResult,
+    BenchmarkVersion,
+    Benchmark,
+    BenchmarkState,
+]
+
+
+def snapshot() -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for model in STORED_MODELS:
+        rows[model.__name__] = [
+            {name: value for name, value in row.items() if name not in TIMESTAMPS}
+            for row in model._default_manager.order_by("pk").values()
+        ]
+    rows["Campaign.scores_dirty"] = [
+        dict(row) for row in Campaign.objects.order_by("pk").values("pk", "scores_dirty")
+    ]
+    return rows
+
+
+def recompute(*args: str) -> str:
+    out = StringIO()
+    call_command("recompute", *args, "--no-progress", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def history() -> list[Campaign]:
+    """Eight districts at year 1 with a closed campaign each, two of them with an earlier
+    planning campaign and one with an open campaign, 20 to 60 random responses each."""
+    rng = random.Random(7)
+    launch = timezone.localdate() - dt.timedelta(days=40)
+    campaigns = []
+    for n in range(8):
+        district = district_named(f"District {n}", launch_date=launch)
+        schools: list[School | None] = [school_of(district, f"School {n}-{k}") for k in range(3)]
+        planned = [closed_campaign_of(district, days_ago=40)]
+        if n < 2:
+            planned.append(closed_campaign_of(district, days_ago=200))
+        if n == 2:
+            planned.append(campaign_of(district))
+        for campaign in planned:
+            sheets = [
+                (random_answers(rng), rng.choice(["teacher", "coach", "technology"]),
+                 rng.choice([*schools, None]))
+                for _ in range(rng.randint(20, 60))
+            ]  # fmt: skip
+            store(campaign, sheets)
+            campaigns.append(campaign)
+    return campaigns
+
+
+def test_recompute_run_twice_leaves_identical_stored_rows(history: list[Campaign]) -> None:
+    first_output = recompute()
+    first = snapshot()
+
+    second_output = recompute()
+
+    assert snapshot() == first
+    assert "written" in first_output
+    assert "unchanged" in second_output
+    assert BenchmarkVersion.objects.count() == 1
+    # Every campaign is scored, ranked and clean.
+    assert CampaignResult.objects.count() == len(history)
+    assert not Campaign.objects.filter(scores_dirty=True).exists()
+    published = Benchmark.objects.filter(stage="year_1", key="onpoint").get()
+    assert published.published
+    assert published.n_districts == 8
+
+
+def test_recompute_brings_every_score_up_to_date(history: list[Campaign]) -> None:
+    recompute()
+    campaign = history[0]
+    store(campaign, [(random_answers(random.Random(1)), "teacher", None)] * 3)
+    before = CampaignResult.objects.get(campaign=campaign).n_responses
+
+    recompute()
+
+    assert CampaignResult.objects.get(campaign=campaign).n_responses == before + 3
+    assert BenchmarkVersion.objects.count() == 2  # a closed campaign changed: a new version
+
+
+def test_recompute_one_campaign(history: list[Campaign]) -> None:
+    campaign = history[-1]
+    output = recompute("--campaign", str(campaign.pk))
+    assert f"Campaign {campaign.pk} rescored" in output
+    assert GroupScore.objects.filter(campaign=campaign).exists()
+    assert not GroupScore.objects.exclude(campaign=campaign).exists()
+
+
+def test_recompute_benchmarks_only_rescores_nothing(history: list[Campaign]) -> None:
+    recompute()
+    store(history[0], [(random_answers(random.Random(2)), "coach", None)] * 2)
+    n_before = CampaignResult.objects.get(campaign=history[0]).n_responses
+
+    output = recompute("--benchmarks-only")
+
+    assert CampaignResult.objects.get(campaign=history[0]).n_responses == n_before
+    assert "unchanged" in output
+
+
+def test_recompute_refuses_an_unknown_campaign_and_contradictory_options() -> None:
+    with pytest.raises(CommandError, match="No campaign with id 999999"):
+        recompute("--campaign", "999999")
+    with pytest.raises(CommandError, match="do not go together"):
+        recompute("--campaign", "1", "--benchmarks-only")
+
+
+def test_recompute_shows_a_progress_bar(history: list[Campaign]) -> None:
+    err = StringIO()
+    with contextlib.redirect_stderr(err):
+        call_command("recompute", stdout=StringIO(), stderr=StringIO())
+    assert "Scores: 100%" in err.getvalue()
+    assert "Ranks and landmarks: 100%" in err.getvalue()
