@@ -177,10 +177,7 @@ def count_text(n: int) -> str:
 
 
 def ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
@@ -210,6 +207,18 @@ def _plotted(value: float) -> float:
 
 def _published(benchmark: Benchmark | None) -> Benchmark | None:
     return benchmark if benchmark is not None and benchmark.published else None
+
+
+def _median_text(benchmark: Benchmark | None) -> str:
+    shown = _published(benchmark)
+    return whole_text(shown.p50 if shown else None, NOT_PUBLISHED)
+
+
+def _points_at(points: Sequence[StagePoint], stage: str) -> str:
+    """The district's campaigns at one stage, for a "Show data" cell."""
+    return (
+        "; ".join(f"{p.label}: {score_text(p.score)}" for p in points if p.stage == stage) or "none"
+    )
 
 
 def _join(parts: Sequence[str]) -> str:
@@ -308,7 +317,7 @@ def _band_traces(
         f"{whole_text(b.p25)} to {whole_text(b.p75)} ({b.n_districts} districts)"
         for stage, b in published
     ]
-    traces = [
+    traces: list[dict[str, Any]] = [
         {
             "type": "scatter",
             "x": xs,
@@ -543,7 +552,8 @@ def role_split(
     ]
     if both:
         teacher, student = both[-1]
-        assert teacher.score.value is not None and student.score.value is not None
+        assert teacher.score.value is not None
+        assert student.score.value is not None
         gap = whole(teacher.score.value) - whole(student.score.value)
         summary = _sentence(
             f"in {teacher.label} ({STAGE_LABELS[teacher.stage]}), the teacher's role scored "
@@ -577,12 +587,10 @@ def role_split(
                 STAGE_LABELS[stage],
                 whole_text(tb.p50 if tb else None, NOT_PUBLISHED),
                 whole_text(sb.p50 if sb else None, NOT_PUBLISHED),
-                "; ".join(f"{p.label}: {score_text(p.score)}" for p in teacher_points if p.stage == stage)
-                or "none",
-                "; ".join(f"{p.label}: {score_text(p.score)}" for p in student_points if p.stage == stage)
-                or "none",
+                _points_at(teacher_points, stage),
+                _points_at(student_points, stage),
             )
-        )  # fmt: skip
+        )
     return Chart(
         key=key,
         title="Instructional Design: the teacher's role and the student's role",
@@ -620,8 +628,11 @@ def onpoint_standing(
     shown = _published(benchmark)
     traces: list[dict[str, Any]] = []
     if shown is not None:
-        assert shown.p10 is not None and shown.p90 is not None
-        assert shown.p25 is not None and shown.p75 is not None and shown.p50 is not None
+        assert shown.p10 is not None
+        assert shown.p90 is not None
+        assert shown.p25 is not None
+        assert shown.p75 is not None
+        assert shown.p50 is not None
         for low, high, colour, name in (
             (shown.p10, shown.p90, "rgba(0, 114, 178, 0.15)", "10th to 90th percentile"),
             (shown.p25, shown.p75, "rgba(0, 114, 178, 0.40)", "25th to 75th percentile"),
@@ -797,7 +808,9 @@ def stakeholder_alignment(
         )
     else:
         category, widest = max(known, key=lambda pair: pair[1].gap or 0.0)
-        assert widest.gap is not None and widest.high_role and widest.low_role
+        assert widest.gap is not None
+        assert widest.high_role
+        assert widest.low_role
         high = _role_value(by_role, widest.high_role, category)
         low = _role_value(by_role, widest.low_role, category)
         divided = [CATEGORY_LABELS[c] for c, g in known if g.divided]
@@ -1021,10 +1034,10 @@ def districts_on_the_curve(
             point.label,
             STAGE_LABELS[point.stage],
             score_text(point.score),
-            whole_text(b.p50 if (b := _published(benchmarks.get(point.stage))) else None, NOT_PUBLISHED),
+            _median_text(benchmarks.get(point.stage)),
         )
         for point in points
-    )  # fmt: skip
+    )
     return Chart(
         key=key,
         title="Your districts against the national benchmarks",

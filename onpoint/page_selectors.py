@@ -116,7 +116,8 @@ def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journ
     campaigns = selectors.district_campaign_history(district=district)
     opened = [summary for summary in campaigns if _opened(summary, now)]
     reported = [summary for summary in opened if summary.scores[ONPOINT].reported]
-    landmark_campaign = (reported or opened or [None])[-1]
+    candidates = reported or opened
+    landmark_campaign = candidates[-1] if candidates else None
     version_ids = {s.benchmark_version_id for s in campaigns if s.benchmark_version_id}
     versions = {v.pk: v for v in BenchmarkVersion.objects.filter(pk__in=version_ids)}
     benchmarks = _benchmarks_for(
@@ -265,10 +266,12 @@ class CompareRow:
 def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:
     """Rows for districts from `compare_queryset`, in their order, each with its latest
     campaign's summary. Two queries (campaigns with results, their whole scores)."""
-    ids = [d.latest_campaign_id for d in districts if getattr(d, "latest_campaign_id", None)]
+    ids = [getattr(d, "latest_campaign_id", None) for d in districts]
     summaries = {
         s.campaign.pk: s
-        for s in selectors.campaign_summaries(campaigns=Campaign.objects.filter(pk__in=ids))
+        for s in selectors.campaign_summaries(
+            campaigns=Campaign.objects.filter(pk__in=[i for i in ids if i])
+        )
     }
     return [
         CompareRow(
@@ -292,7 +295,9 @@ def compare_points(*, queryset: QuerySet[District], limit: int) -> list[CompareP
     """Each district's latest Onpoint score at its latest campaign's stage, for the chart; None
     when more than `limit` districts match (the chart would be unreadable). One query."""
     rows = list(
-        queryset.values("name", "launch_date", "latest_opens_at", "latest_onpoint")[: limit + 1]
+        queryset.values(  # type: ignore[misc]  # annotated by compare_queryset
+            "name", "launch_date", "latest_opens_at", "latest_onpoint"
+        )[: limit + 1]
     )
     if len(rows) > limit:
         return None
