@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
 from bench.loadgen import LOOPBACK_ONLY, UNBOUNDED, LoadResult, Request, load, send
 
 Handler = Callable[[bytes], Awaitable[bytes]]
+
+
+def run[T](coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run in a thread of its own: the browser tests' sync Playwright keeps an event loop
+    running in the main thread for the whole session, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 @asynccontextmanager
@@ -57,20 +66,20 @@ def run_load(handler: Handler, make: Callable[[int], Request], **limits: float) 
                 keep_headers=("X-Bench-Queries",),
             )
 
-    return asyncio.run(go())
+    return run(go())
 
 
 @pytest.mark.parametrize("host", ["10.0.0.1", "192.168.1.20", "example.org", "0.0.0.0"])  # noqa: S104
 def test_it_refuses_any_host_but_this_machine(host: str) -> None:
     with pytest.raises(ValueError, match=r"127\.0\.0\.1") as refused:
-        asyncio.run(load(host, 80, lambda i: Request("GET", "/"), concurrency=1,
+        run(load(host, 80, lambda i: Request("GET", "/"), concurrency=1,
                          max_requests=1, max_seconds=1))  # fmt: skip
     assert str(refused.value) == LOOPBACK_ONLY.format(host=host)
 
 
 def test_it_refuses_a_load_without_bounds() -> None:
     with pytest.raises(ValueError, match="positive") as refused:
-        asyncio.run(load("127.0.0.1", 80, lambda i: Request("GET", "/"), concurrency=1,
+        run(load("127.0.0.1", 80, lambda i: Request("GET", "/"), concurrency=1,
                          max_requests=0, max_seconds=1))  # fmt: skip
     assert str(refused.value) == UNBOUNDED
 
@@ -130,4 +139,4 @@ def test_a_refused_connection_is_a_failure_with_status_zero() -> None:
             pass  # the server is closed again: nothing listens on the port now
         return (await send("127.0.0.1", port, Request("GET", "/"), timeout=2)).status
 
-    assert asyncio.run(go()) == 0
+    assert run(go()) == 0
