@@ -47,8 +47,10 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy .
 
+# Tests run with DEBUG's embedded defaults (no SECRET_KEY needed, no HTTPS redirect) even against
+# PostgreSQL; the production settings are tested in subprocesses with their own environment.
 pytest: venv
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=$${DEBUG:-true} $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
