@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -195,6 +196,20 @@ def benchmarks_by_stage(campaigns: Iterable[CampaignFacts]) -> dict[str, dict[st
     }
 
 
+class RankingCohort(tuple[float, ...]):
+    """A cohort's values with their comparison values (rounded to 4 decimals) kept sorted, so
+    that each rank is two bisections instead of a pass over the cohort. Ranking every campaign
+    of the country against cohorts of thousands is otherwise quadratic. Same ranks exactly.
+    """
+
+    rounded: list[float]
+
+    def __new__(cls, values: Iterable[float]) -> RankingCohort:
+        cohort = super().__new__(cls, values)
+        cohort.rounded = sorted(round(value, RANK_COMPARISON_DECIMALS) for value in cohort)
+        return cohort
+
+
 def percentile_rank(score: float, cohort_values: Sequence[float]) -> float:
     """Method section 5: `100 * (below + 0.5 * equal) / n`, comparing values at 4 decimals.
 
@@ -203,6 +218,10 @@ def percentile_rank(score: float, cohort_values: Sequence[float]) -> float:
     if not cohort_values:
         raise ValueError(EMPTY_COHORT)
     target = round(score, RANK_COMPARISON_DECIMALS)
+    if isinstance(cohort_values, RankingCohort):
+        below = bisect_left(cohort_values.rounded, target)
+        equal = bisect_right(cohort_values.rounded, target) - below
+        return 100 * (below + 0.5 * equal) / len(cohort_values)
     rounded = [round(value, RANK_COMPARISON_DECIMALS) for value in cohort_values]
     below = sum(1 for value in rounded if value < target)
     equal = sum(1 for value in rounded if value == target)

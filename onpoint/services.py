@@ -47,6 +47,7 @@ from onpoint.alignment import Alignment, alignment_of
 from onpoint.benchmarks import (
     Benchmark,
     CampaignFacts,
+    RankingCohort,
     benchmarks_by_stage,
     campaign_rank,
     cohorts,
@@ -415,7 +416,7 @@ class StageBenchmarks:
     """One stage of one benchmark version: each key's benchmark and the cohort it came from."""
 
     benchmarks: dict[str, Benchmark]
-    cohorts: dict[str, list[float]]
+    cohorts: dict[str, Sequence[float]]
 
 
 NO_BENCHMARK = Benchmark(n_districts=0, published=False)
@@ -460,7 +461,7 @@ def _version_benchmarks_read(version_id: int, fingerprint: str) -> dict[str, Sta
     for row in BenchmarkRow.objects.filter(version_id=version_id):
         found = by_stage.setdefault(row.stage, StageBenchmarks(benchmarks={}, cohorts={}))
         found.benchmarks[row.key] = benchmark_of_row(row)
-        found.cohorts[row.key] = [float(value) for value in row.cohort]
+        found.cohorts[row.key] = RankingCohort(float(value) for value in row.cohort)
     return by_stage
 
 
