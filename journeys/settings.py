@@ -288,6 +288,9 @@ SPECTACULAR_SETTINGS = {
 from celery.schedules import crontab  # noqa: E402 - this section's own import
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+if CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, except that a worker survives a Redis outage (journeys/broker.py).
+    CELERY_BROKER_TRANSPORT = "journeys.broker:Transport"
 # No broker: tasks run in the request's process (after commit), the embedded mode.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
