@@ -8,6 +8,8 @@ TCP proxy between the app and PostgreSQL that the test cuts and restores.
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -17,10 +19,19 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from onpoint.models import GroupScore
+from journeys.models import District, School
+from onpoint import tasks
+from onpoint.models import CampaignResult, GroupScore
 from surveys.models import Campaign, Response
-from tests.onpoint.builders import campaign_of, district_named, uniform
-from tests.onpoint.test_worker import Broker, Worker, database_url
+from tests.onpoint.builders import (
+    campaign_of,
+    district_named,
+    random_answers,
+    school_of,
+    store,
+    uniform,
+)
+from tests.onpoint.test_worker import VISIBILITY_TIMEOUT, Broker, Worker, database_url
 from tests.trust.stack import (
     PrivateRedis,
     Web,
@@ -133,3 +144,137 @@ def test_with_redis_down_every_submission_is_stored_and_the_sweep_catches_the_sc
         f"{dict(Counter(reply.status for reply in replies))}); scores n=50 {caught_up:.1f} s "
         "after the sweep"
     )
+
+
+# --- a killed worker, a task delivered twice: the same rows as an undisturbed run ---------------
+
+
+@pytest.fixture
+def broker(
+    requires_postgres: None, redis_url: str, transactional_db: None, tmp_path: Path
+) -> Iterator[Broker]:
+    queue = f"faults-{uuid.uuid4().hex[:12]}"
+    try:
+        with celery_sending_to(redis_url, queue):
+            yield Broker(url=redis_url, queue=queue, tmp=tmp_path)
+    finally:
+        import redis
+
+        redis.Redis.from_url(redis_url).delete(queue)
+
+
+def campaign_with_breakdowns(name: str) -> Campaign:
+    """An open campaign whose responses fill every breakdown: schools, roles, a group under 5.
+
+    Every call stores the same sheets (a fixed seed) under the same school names, so two such
+    campaigns must end with the same score rows.
+    """
+    district: District = district_named(name)
+    north: School = school_of(district, "North Elementary")
+    south: School = school_of(district, "South Middle")
+    rng = random.Random(8)
+    plan = [("teacher", north, 8), ("coach", south, 6), ("school_leader", None, 5)]
+    plan.append(("technology", north, 3))  # a group of 3: suppressed everywhere
+    campaign = campaign_of(district)
+    store(
+        campaign,
+        [(random_answers(rng), role, school) for role, school, count in plan for _ in range(count)],
+    )
+    return campaign
+
+
+def score_rows(campaign: Campaign) -> list[tuple[object, ...]]:
+    """Everything the rescore wrote for the campaign, without ids, dates and the campaign."""
+    groups = GroupScore.objects.filter(campaign=campaign).values_list(
+        "breakdown", "group", "position", "key", "value", "n", "reported", "reason"
+    )
+    result = CampaignResult.objects.filter(campaign=campaign).values_list(
+        "stage", "n_responses", "ranks", "landmarks", "alignment"
+    )
+    return [*sorted(groups, key=repr), *result]
+
+
+def scored(campaign: Campaign) -> bool:
+    return CampaignResult.objects.filter(campaign=campaign).exists() and not (
+        Campaign.objects.filter(pk=campaign.pk, scores_dirty=True).exists()
+    )
+
+
+def test_a_worker_killed_mid_recompute_ends_with_the_same_rows_as_an_undisturbed_run(
+    broker: Broker, tmp_path: Path
+) -> None:
+    killed = campaign_with_breakdowns("Killed worker district")
+    undisturbed = campaign_with_breakdowns("Undisturbed district")
+    hold = tmp_path / "hold"
+    hold.touch()
+
+    with broker.worker("doomed", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as doomed:
+        tasks.recompute_campaign.delay(killed.pk)
+        doomed.wait_for(f"campaign {killed.pk}: rescore held")
+        delivered = time.monotonic()
+        doomed.kill()
+    assert score_rows(killed) == []
+    assert Campaign.objects.get(pk=killed.pk).scores_dirty is True
+    hold.unlink()
+
+    # The unacknowledged task comes back after the visibility timeout, to a restarted worker.
+    time.sleep(max(0.0, delivered + VISIBILITY_TIMEOUT + 1 - time.monotonic()))
+    with broker.worker("restarted") as restarted:
+        tasks.recompute_campaign.delay(undisturbed.pk)
+        wait_until(lambda: scored(killed) and scored(undisturbed), 30, "both campaigns scored")
+        runs = restarted.runs(killed)
+
+    assert len(runs) == 1
+    rows = score_rows(killed)
+    assert len(rows) > 30  # whole, school and role breakdowns of every score, and the result
+    assert rows == score_rows(undisturbed)
+    assert any(row[6] is False for row in rows[:-1])  # the group of 3 is stored as suppressed
+
+
+def test_the_same_task_delivered_twice_at_once_and_again_later_leaves_the_same_rows(
+    broker: Broker, tmp_path: Path
+) -> None:
+    """At-least-once delivery: two workers get the same message (same task id) at the same
+    time, and it comes a third time after both finished. One run writes; the others find
+    nothing to do; the rows equal those of a campaign scored once."""
+    twice = campaign_with_breakdowns("Delivered twice district")
+    once = campaign_with_breakdowns("Delivered once district")
+    hold = tmp_path / "hold"
+    hold.touch()
+    task_id = str(uuid.uuid4())
+
+    with (
+        broker.worker("first", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as first,
+        broker.worker("second", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as second,
+    ):
+        tasks.recompute_campaign.apply_async((twice.pk,), task_id=task_id)
+        tasks.recompute_campaign.apply_async((twice.pk,), task_id=task_id)
+        received = f"recompute_campaign[{task_id}] received"
+        wait_until(
+            lambda: received in first.text() and received in second.text(), 30, "both got it"
+        )
+        # One holds the claimed campaign; the other waits on its lock. Then let them go.
+        wait_until(
+            lambda: f"campaign {twice.pk}: rescore held" in first.text() + second.text(),
+            30,
+            "one delivery holding the claim",
+        )
+        hold.unlink()
+        succeeded = f"recompute_campaign[{task_id}] succeeded"
+        wait_until(
+            lambda: (first.text() + second.text()).count(succeeded) == 2, 30, "both deliveries done"
+        )
+        rows_after_two = score_rows(twice)
+        tasks.recompute_campaign.apply_async((twice.pk,), task_id=task_id)
+        tasks.recompute_campaign.delay(once.pk)
+        wait_until(
+            lambda: scored(once) and (first.text() + second.text()).count(succeeded) == 3,
+            30,
+            "the late redelivery and the single run done",
+        )
+        logs = first.text() + second.text()
+
+    assert len(first.runs(twice) | second.runs(twice)) == 1, logs
+    assert logs.count(f"campaign {twice.pk}: nothing to recompute") == 2, logs
+    assert rows_after_two == score_rows(twice) == score_rows(once)
+    assert len(rows_after_two) > 30
