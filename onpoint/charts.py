@@ -231,6 +231,15 @@ def _join(parts: Sequence[str]) -> str:
 # --- layout ------------------------------------------------------------------------------------
 
 
+LEGEND_ON_TOP: Final[dict[str, Any]] = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 1.02,
+    "yanchor": "bottom",
+}
+
+
 def _layout(
     *, height: int, xaxis: dict[str, Any], yaxis: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
@@ -246,7 +255,8 @@ def _layout(
         # No zoom or pan: on a phone a drag must scroll the page, not the chart.
         "dragmode": False,
         "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        # The legend above the plot: below, it collides with the axis title on short charts.
+        "legend": LEGEND_ON_TOP,
         "xaxis": {"fixedrange": True, "automargin": True, **xaxis},
         "yaxis": {"fixedrange": True, "automargin": True, **yaxis},
     }
@@ -724,7 +734,6 @@ def onpoint_standing(
                 yaxis={"showticklabels": False},
                 barmode="overlay",
                 margin={"l": 16, "r": 16, "t": 8, "b": 40},
-                legend={"orientation": "h", "x": 0, "y": -0.45, "yanchor": "top"},
             ),
         },
         table=DataTable(
