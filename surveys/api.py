@@ -358,8 +358,8 @@ class SurveyResponseView(APIView):
         try:
             services.campaign_open_check(campaign, timezone.now())
             answers = body.get("answers")
-            if answers is None or answers == {}:
-                raise services.SurveyInputError("no_answers", services.NO_ANSWERS)
+            if answers is None:
+                raise services.SurveyInputError("answers_required", ANSWERS_REQUIRED)
             school = services.school_by_name(district=campaign.district, name=body.get("school"))
             response, created = services.response_submit(
                 campaign=campaign,

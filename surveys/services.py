@@ -33,7 +33,6 @@ ANSWER_NOT_ALLOWED = (
     "The answer to {code} must be a whole number from 1 to 5, or null for no answer."
 )
 ANSWERS_NOT_A_MAP = "answers must be an object of item codes to answers."
-NO_ANSWERS = "No answers: answer at least one statement from 1 to 5."
 ROLE_REQUIRED = (
     "A role is required: one of teacher, coach, school_leader, technology, district_staff."
 )
@@ -86,8 +85,10 @@ class CampaignNotOpen(SurveyInputError):
 def answers_validate(*, codes: Iterable[str], answers: object) -> dict[str, int | None]:
     """Every item code of the instrument mapped to its answer (1..5) or None for no answer.
 
-    Raises SurveyInputError for a code the instrument lacks, an answer that is not a whole
-    number from 1 to 5 (booleans, floats and strings included), or no answer 1..5 at all.
+    Raises SurveyInputError for a code the instrument lacks, or an answer that is not a whole
+    number from 1 to 5 (booleans, floats and strings included). Every answer None ("Don't know /
+    not applicable" throughout) is a valid response: it has no score, but it is one of the
+    group's responses (method sections 8 and 9), so it is stored like any other.
     """
     known = list(codes)
     if not isinstance(answers, Mapping):
@@ -107,8 +108,6 @@ def answers_validate(*, codes: Iterable[str], answers: object) -> dict[str, int 
                 "answer_not_allowed", ANSWER_NOT_ALLOWED.format(code=code), item=code
             )
         clean[code] = value
-    if all(value is None for value in clean.values()):
-        raise SurveyInputError("no_answers", NO_ANSWERS)
     return clean
 
 
@@ -460,8 +459,6 @@ def _import_rows(
                 answers[code] = _cell_answer(code, cells[code])
             except SurveyInputError as error:
                 row_problems.append(error.message)
-        if not row_problems and all(value is None for value in answers.values()):
-            row_problems.append(NO_ANSWERS)
         if row_problems:
             yield line, None, row_problems
             continue

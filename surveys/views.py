@@ -279,9 +279,6 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     except services.CampaignNotOpen:
         return _unavailable(request, campaign, lang, "closed", status=410)
     except services.SurveyInputError as error:
-        if error.code == "no_answers":  # every statement answered "Don't know"
-            errors["answers"] = TEXTS[lang]["no_answers"]
-            return _survey_form(request, campaign, lang, submission, errors=errors)
         return _bad_input(request, campaign, lang, error)
     # 303: the browser GETs the thank-you page, so a reload there does not post again.
     thanks = HttpResponseRedirect(

@@ -42,6 +42,19 @@ def test_an_anonymous_response_is_stored_with_201(client: Client, maple_campaign
     assert response.item_scores["vision_1"] == 75
 
 
+@pytest.mark.parametrize("answers", [{}, {"vision_1": None}, every_answer(None)])
+def test_a_response_of_only_dont_know_is_stored_and_counted(
+    client: Client, maple_campaign: Campaign, answers: dict[str, Any]
+) -> None:
+    """Method section 8's r6 answers nothing and is still one of the group's responses: the
+    contract lists the 4xx cases, and "no answer anywhere" is not one of them."""
+    answered = post(client, maple_campaign.token, {"role": "teacher", "answers": answers})
+    assert answered.status_code == 201, answered.json()
+    response = Response.objects.get(campaign=maple_campaign)
+    assert response.strategy is None
+    assert all(score is None for score in response.item_scores.values())
+
+
 def test_a_replay_with_the_same_submission_id_stores_one_response(
     client: Client, maple_campaign: Campaign
 ) -> None:
@@ -115,14 +128,7 @@ BAD_INPUTS = [
         400,
         services.UNKNOWN_SCHOOL.format(school="Oak Middle School"),
     ),
-    ("no answers", {"role": "teacher", "answers": {}}, 400, services.NO_ANSWERS),
-    ("answers missing", {"role": "teacher"}, 400, services.NO_ANSWERS),
-    (
-        "only null answers",
-        {"role": "teacher", "answers": {"vision_1": None}},
-        400,
-        services.NO_ANSWERS,
-    ),
+    ("answers missing", {"role": "teacher"}, 400, surveys_api.ANSWERS_REQUIRED),
     (
         "answers not an object",
         {"role": "teacher", "answers": [4, 4]},

@@ -18,7 +18,6 @@ from surveys.selectors import item_specs
 from surveys.services import (
     CAMPAIGN_CLOSED,
     CAMPAIGN_NOT_OPEN_YET,
-    NO_ANSWERS,
     UNKNOWN_SCHOOL,
     CampaignNotOpen,
     SurveyInputError,
@@ -190,15 +189,19 @@ def test_a_school_of_the_district_is_stored(maple_campaign: Campaign) -> None:
     assert response.school == school
 
 
-def test_only_dont_know_answers_are_no_answers(maple_campaign: Campaign) -> None:
-    with pytest.raises(SurveyInputError, match=NO_ANSWERS):
-        response_submit(
-            campaign=maple_campaign,
-            answers=every_answer(None),
-            role="teacher",
-            school=None,
-            submission_id=None,
-        )
+def test_only_dont_know_answers_are_a_response_without_scores(maple_campaign: Campaign) -> None:
+    """Method section 8's r6: no score, but one of the campaign's responses."""
+    response, created = response_submit(
+        campaign=maple_campaign,
+        answers=every_answer(None),
+        role="teacher",
+        school=None,
+        submission_id=None,
+    )
+    assert created
+    assert response.strategy is None
+    assert response.vision is None
+    assert Response.objects.filter(campaign=maple_campaign).count() == 1
 
 
 def test_submitting_logs_no_answer(maple_campaign: Campaign, caplog: Any) -> None:
