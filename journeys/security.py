@@ -18,6 +18,8 @@ LOCKED_OUT = (
 )
 # Prefixes of URLs that show a district's data; GETs of them that succeed are audited.
 AUDITED_PREFIXES = ("/districts/", "/compare/", "/api/v1/districts/", "/api/v1/campaigns/")
+# URL parameters that name a campaign in the API's campaign URLs.
+CAMPAIGN_ID_KWARGS = ("campaign_id", "pk", "id")
 
 
 def login_lockout_window() -> dt.timedelta:
@@ -62,6 +64,26 @@ def audit_action(request: HttpRequest, response: HttpResponse) -> str | None:
     return AuditEvent.Action.EXPORT if "text/csv" in content_type else AuditEvent.Action.VIEW
 
 
+def audited_district_slug(request: HttpRequest) -> str:
+    """The district whose data the request read: the URL's slug, or the district of the
+    campaign the URL names (the API's campaign URLs carry only its id); "" for a list that may
+    span districts (/compare/, /api/v1/campaigns/)."""
+    from surveys.models import Campaign
+
+    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+    if kwargs.get("slug"):
+        return str(kwargs["slug"])[:80]
+    campaign_id = next((str(kwargs[name]) for name in CAMPAIGN_ID_KWARGS if name in kwargs), "")
+    if request.path.startswith("/api/v1/campaigns/") and campaign_id.isdigit():
+        slug = (
+            Campaign.objects.filter(pk=int(campaign_id))
+            .values_list("district__slug", flat=True)
+            .first()
+        )
+        return slug or ""
+    return ""
+
+
 class AuditMiddleware:
     """Records successful reads of district data by signed-in people (not static files)."""
 
@@ -75,12 +97,10 @@ class AuditMiddleware:
             return response
         action = audit_action(request, response)
         if action is not None:
-            match = request.resolver_match
-            slug = str(match.kwargs.get("slug", "")) if match else ""
             AuditEvent.objects.create(
                 user=user,
                 username=user.get_username(),
-                district_slug=slug or getattr(request, "audit_district_slug", ""),
+                district_slug=audited_district_slug(request),
                 action=action,
                 path=request.get_full_path()[:500],
             )
