@@ -62,7 +62,7 @@ def stored() -> dict[str, Any]:
         for r in GroupScore.objects.values()
     }  # fmt: skip
     results = {
-        r.pop("campaign_id"): {k: v for k, v in r.items() if k != "computed_at"}
+        r["campaign_id"]: {k: v for k, v in r.items() if k != "computed_at"}
         for r in CampaignResult.objects.values()
     }
     return {"scores": scores, "results": results}
