@@ -1089,6 +1089,8 @@ def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
                     "pattern": {
                         "shape": SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
                         "fgcolor": "#ffffff",
+                        # Over the series colour: "replace" would draw white on nothing.
+                        "fillmode": "overlay",
                         "solidity": 0.25,
                     },
                 },
@@ -1232,6 +1234,8 @@ def journey_places(
                     "pattern": {
                         "shape": SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
                         "fgcolor": "#ffffff",
+                        # Over the series colour: "replace" would draw white on nothing.
+                        "fillmode": "overlay",
                         "solidity": 0.25,
                     },
                 },
