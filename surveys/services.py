@@ -56,6 +56,10 @@ IMPORT_EMPTY_FILE = "The file is empty: it needs a header row (role, school, the
 IMPORT_ROW_LENGTH = "The row has {found} cells; the header has {expected}."
 IMPORT_NOT_UTF8 = "The file is not UTF-8 text (save it as CSV UTF-8)."
 IMPORT_NOT_CSV = "The file is not valid CSV: {error}."
+IMPORT_BAD_ANSWER = (
+    "Column {code}: {cell!r} is not an answer; use a whole number from 1 to 5, or leave the "
+    "cell empty for no answer."
+)
 
 # How many imported rows go to the database in one INSERT: big enough to be quick, small enough
 # that a 100,000-row file never sits in memory as model objects.
@@ -393,15 +397,19 @@ def _header_check(header: list[str], codes: list[str]) -> list[str]:
     return problems
 
 
+# The only answers a cell may hold: one ASCII digit 1..5 (not "²", "٣", "3.0" or "+3").
+_ANSWER_CELLS = {str(value): value for value in range(ANSWER_MIN, ANSWER_MAX + 1)}
+
+
 def _cell_answer(code: str, cell: str) -> int | None:
     text = cell.strip()
     if not text:
         return None
-    if not text.isdigit() or not ANSWER_MIN <= int(text) <= ANSWER_MAX:
+    if text not in _ANSWER_CELLS:
         raise SurveyInputError(
-            "answer_not_allowed", ANSWER_NOT_ALLOWED.format(code=code), item=code
+            "answer_not_allowed", IMPORT_BAD_ANSWER.format(code=code, cell=text[:20]), item=code
         )
-    return int(text)
+    return _ANSWER_CELLS[text]
 
 
 def _import_rows(

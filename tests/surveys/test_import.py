@@ -47,7 +47,7 @@ def test_a_file_with_one_bad_row_among_1000_stores_nothing_and_names_the_line(
     rows[611][2] = "7"  # the 612th data row: line 613 of the file, after the header
     report = responses_import(campaign=closed_campaign, lines=io.StringIO(csv_text(rows)))
     assert report.created == 0
-    assert report.errors == [(613, services.ANSWER_NOT_ALLOWED.format(code="vision_1"))]
+    assert report.errors == [(613, services.IMPORT_BAD_ANSWER.format(code="vision_1", cell="7"))]
     assert not Response.objects.exists()
 
     rows[611][2] = "3"  # corrected
@@ -70,9 +70,9 @@ def test_every_bad_row_is_reported_with_its_problems(maple_campaign: Campaign) -
         (4, services.UNKNOWN_SCHOOL.format(school="Oak Middle School")),
         (
             6,
-            services.ANSWER_NOT_ALLOWED.format(code=instrument_v1.ITEM_CODES[3])
+            services.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[3], cell="x")
             + " "
-            + services.ANSWER_NOT_ALLOWED.format(code=instrument_v1.ITEM_CODES[4]),
+            + services.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[4], cell="0"),
         ),
     ]
     assert not Response.objects.exists()
@@ -182,7 +182,7 @@ def test_the_command_reports_every_bad_line_and_fails(
             "import_responses", str(path), "--campaign", str(closed_campaign.pk), stderr=stderr
         )
     assert f"line 11: {services.ROLE_REQUIRED}" in stderr.getvalue()
-    assert "line 101: " + services.ANSWER_NOT_ALLOWED.format(code="supportive_2") in (
+    assert "line 101: " + services.IMPORT_BAD_ANSWER.format(code="supportive_2", cell="9") in (
         stderr.getvalue()
     )
     assert not Response.objects.exists()
@@ -305,3 +305,24 @@ def test_an_import_asks_for_scores_once_not_once_per_row(
     assert calls == [closed_campaign.pk]
     closed_campaign.refresh_from_db()
     assert closed_campaign.scores_dirty
+
+
+@pytest.mark.parametrize("cell", ["²", "٣", "3.0", "+3", "0", "6", "three", "1e0"])
+def test_a_cell_that_is_not_one_digit_from_1_to_5_is_named_by_line_and_column(
+    maple_campaign: Campaign, tmp_path: Path, cell: str
+) -> None:
+    """Unicode digits ("²" passes str.isdigit but not int) are refused with the file's line
+    and the item's column, never a traceback."""
+    rows = [good_row(n) for n in range(3)]
+    rows[1][4] = cell  # vision_3
+    path = tmp_path / "responses.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: 1 bad row"):
+        call_command(
+            "import_responses", str(path), "--campaign", str(maple_campaign.pk), stderr=stderr
+        )
+    assert stderr.getvalue() == (
+        "line 3: " + services.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
+    )
+    assert not Response.objects.exists()
