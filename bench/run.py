@@ -1,7 +1,7 @@
 """`python -m bench.run --size full|quick [--only 1,3] [--no-demo]`: measure, then write the report.
 
     full   PostgreSQL (BENCH_DATABASE_URL, default database journeys_bench on 127.0.0.1, dropped
-           and created by the bench), Redis (BENCH_REDIS_URL, default database 7, flushed),
+           and created by the bench), Redis (BENCH_REDIS_URL, default database 13, flushed),
            gunicorn and a Celery worker: the figures of BENCHMARKS.md, judged.
     quick  the same harness at a small size on SQLite, embedded, in a few minutes (CI): written
            to var/bench/BENCHMARKS-quick.md, not judged.
