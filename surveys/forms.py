@@ -69,7 +69,8 @@ def survey_submission_parse(
     if school_value:
         school = (
             School.objects.filter(district=district, pk=int(school_value)).first()
-            if school_value.isdigit()
+            # ASCII digits only: str.isdigit() is true for "²", which int() refuses.
+            if school_value.isascii() and school_value.isdigit()
             else None
         )
         if school is None:
