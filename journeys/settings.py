@@ -140,6 +140,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "journeys.security.AuditMiddleware",
+    # Last, so that it sees a view's exception first: a database outage answers 503, try again.
+    "journeys.outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "journeys.urls"

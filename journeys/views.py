@@ -264,8 +264,15 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: it may be what failed.
+    import sys
+
     from django.template import loader
 
+    from journeys.outage import is_database_unavailable, unavailable_response
+
+    # A database outage met outside a view (a session read by a middleware): 503, try again.
+    if is_database_unavailable(sys.exc_info()[1]):
+        return unavailable_response(request)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

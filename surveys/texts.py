@@ -106,6 +106,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "Many answers arrived from this network at once. Wait a minute, then submit again: "
             "your answers are still here."
         ),
+        "down_title": "Please try again in a moment",
+        "down_heading": "We could not save your answers just now",
+        "down_body": (
+            "Nothing was stored yet, and your answers are still on this device. Wait a minute, "
+            "then go back to the survey and submit them again."
+        ),
         "footer": "Onpoint staff survey, version 1 · anonymous",
     },
     "es": {
@@ -183,6 +189,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "too_many_requests_body": (
             "Llegaron muchas respuestas desde esta red a la vez. Espere un minuto y vuelva a "
             "enviar: sus respuestas siguen aquí."
+        ),
+        "down_title": "Inténtelo de nuevo en un momento",
+        "down_heading": "No pudimos guardar sus respuestas en este momento",
+        "down_body": (
+            "Todavía no se guardó nada, y sus respuestas siguen en este dispositivo. Espere un "
+            "minuto, vuelva a la encuesta y envíelas de nuevo."
         ),
         "footer": "Encuesta al personal Onpoint, versión 1 · anónima",
     },

@@ -8,6 +8,7 @@ TCP proxy between the app and PostgreSQL that the test cuts and restores.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -15,9 +16,12 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import requests
 from django.conf import settings
+from django.db import connection
 
 from journeys.models import District, School
 from onpoint import tasks
@@ -32,8 +36,11 @@ from tests.onpoint.builders import (
     uniform,
 )
 from tests.onpoint.test_worker import VISIBILITY_TIMEOUT, Broker, Worker, database_url
+from tests.surveys.browser import choice
 from tests.trust.stack import (
+    TRACE_MARKERS,
     PrivateRedis,
+    TcpProxy,
     Web,
     celery_sending_to,
     gunicorn,
@@ -41,6 +48,7 @@ from tests.trust.stack import (
     production_environment,
     sheets,
     submit_all,
+    tcp_proxy,
     wait_until,
 )
 
@@ -278,3 +286,147 @@ def test_the_same_task_delivered_twice_at_once_and_again_later_leaves_the_same_r
     assert logs.count(f"campaign {twice.pk}: nothing to recompute") == 2, logs
     assert rows_after_two == score_rows(twice) == score_rows(once)
     assert len(rows_after_two) > 30
+
+
+# --- PostgreSQL restarted under the running app -----------------------------------------------
+
+TRY_AGAIN = "We could not save your answers just now"
+RECOVERED_WITHIN_SECONDS = 15
+
+
+@dataclass
+class DatabaseStack:
+    web: Web
+    proxy: TcpProxy
+
+
+@pytest.fixture
+def database_stack(
+    requires_postgres: None,
+    redis_url: str,
+    transactional_db: None,
+    production_static: Path,
+    tmp_path: Path,
+) -> Iterator[DatabaseStack]:
+    """gunicorn reaching PostgreSQL through a proxy the test cuts: to the app, a restart."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)
+    with tcp_proxy(host, port) as proxy:
+        direct = database_url()
+        through_proxy = direct.replace(f"@{host}:{port}/", f"@127.0.0.1:{proxy.port}/")
+        assert through_proxy != direct
+        queue = f"faults-{uuid.uuid4().hex[:12]}"
+        environment = production_environment(
+            database_url=through_proxy, broker_url=redis_url, queue=queue
+        )
+        try:
+            with gunicorn(
+                environment=environment, static_root=production_static, log=tmp_path / "web.log"
+            ) as web:
+                yield DatabaseStack(web=web, proxy=proxy)
+        finally:
+            import redis
+
+            redis.Redis.from_url(redis_url).delete(queue)
+
+
+def assert_no_trace(text: str) -> None:
+    for marker in TRACE_MARKERS:
+        assert marker not in text, f"{marker!r} shown to a teacher"
+
+
+def test_postgres_restarted_under_the_app_answers_try_again_then_recovers_by_itself(
+    database_stack: DatabaseStack,
+) -> None:
+    web, proxy = database_stack.web, database_stack.proxy
+    campaign = campaign_of(district_named("Database restart district"))
+    url = f"{web.url}/s/{campaign.token}/"
+    # Every worker thread holds a persistent connection (CONN_MAX_AGE) before the restart.
+    assert Counter(reply.status for reply in submit_all(url, sheets(12, uniform(4)))) == {303: 12}
+    processes = (web.process.pid, web.worker_pids())
+
+    proxy.cut()
+    during = sheets(6, uniform(4))
+    replies = submit_all(url, during, concurrency=6)
+    assert Counter(reply.status for reply in replies) == {503: 6}, replies[0].body[:500]
+    for reply in replies:
+        assert TRY_AGAIN in reply.body
+        assert_no_trace(reply.body)
+    page = requests.get(url, timeout=10)
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "30"
+    assert f'href="/s/{campaign.token}/?lang=en"' in page.text
+    api = requests.post(
+        f"{web.url}/api/v1/surveys/{campaign.token}/responses/",
+        json={"role": "teacher", "school": None, "answers": uniform(4)},
+        timeout=10,
+    )
+    assert (api.status_code, api.headers["Content-Type"]) == (503, "application/json")
+    assert "Try again" in api.json()["detail"]
+    assert requests.get(f"{web.url}/healthz", timeout=10).json() == {
+        "status": "down",
+        "down": ["database"],
+    }
+
+    proxy.restore()
+    recovered = wait_until(lambda: web.healthz() == 200, RECOVERED_WITHIN_SECONDS, "recovery")
+    again = submit_all(url, during, concurrency=6)
+
+    assert Counter(reply.status for reply in again) == {303: 6}
+    assert Response.objects.filter(campaign=campaign).count() == 12 + 6
+    # Recovered without a restart: the same gunicorn master and the same workers.
+    assert (web.process.pid, web.worker_pids()) == processes
+    assert "Internal Server Error" not in web.text()
+    print(
+        f"\ndatabase restart: 6 of 6 submits answered 503 try-again; healthy {recovered:.1f} s "
+        "after the database returned; 6 of 6 resubmitted, 18 rows, no process restarted"
+    )
+
+
+@pytest.mark.browser
+def test_a_teachers_answers_stay_in_the_browser_through_a_database_outage(
+    database_stack: DatabaseStack, browser: Any
+) -> None:
+    web, proxy = database_stack.web, database_stack.proxy
+    campaign = campaign_of(district_named("Browser outage district"))
+    answers = uniform(4)
+    key = f"journeys-survey:{campaign.token}"
+    context = browser.new_context(base_url=web.url)
+    try:
+        page = context.new_page()
+        page.goto(f"/s/{campaign.token}/")
+        choice(page, "role", "teacher").click()
+        for code, value in answers.items():
+            choice(page, code, str(value)).click()
+        page.get_by_role("button", name="Review my answers").click()
+        page.wait_for_selector("#survey-submit")
+
+        proxy.cut()
+        page.locator("#survey-submit").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == TRY_AGAIN
+        assert_no_trace(page.content())
+        kept = json.loads(page.evaluate(f"localStorage.getItem('{key}')") or "null")
+        assert kept is not None, "the answers left the browser"
+        assert kept["values"]["role"] == "teacher"
+        assert {code: int(kept["values"][code]) for code in answers} == answers
+        assert Response.objects.filter(campaign=campaign).count() == 0
+
+        proxy.restore()
+        wait_until(lambda: web.healthz() == 200, RECOVERED_WITHIN_SECONDS, "recovery")
+        page.get_by_role("link", name="Back to the survey").click()
+        page.wait_for_selector("#survey-form")
+        # The survey page came back with every answer, from this browser's storage.
+        assert page.locator("input[name=role][value=teacher]").is_checked()
+        for code, value in answers.items():
+            assert page.locator(f"input[name='{code}'][value='{value}']").is_checked()
+        page.get_by_role("button", name="Review my answers").click()
+        page.locator("#survey-submit").click()
+        page.wait_for_selector("#survey-done")
+        gone = page.evaluate(f"localStorage.getItem('{key}')")
+    finally:
+        context.close()
+
+    stored = Response.objects.get(campaign=campaign)
+    assert str(stored.submission_id) == kept["submission_id"]
+    assert gone is None  # the thank-you page cleared the shared device
