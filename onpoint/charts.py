@@ -347,7 +347,8 @@ def _band_traces(
             "fill": "tonexty",
             "fillcolor": BAND_COLOUR,
             "hoverinfo": "skip",
-            "name": "Middle half of districts (25th to 75th percentile)",
+            # Short, so the legend fits a phone on one line; the table says "25th to 75th".
+            "name": "Middle half of districts",
         },
         {
             "type": "scatter",
@@ -401,6 +402,11 @@ def _latest_reported(points: Sequence[StagePoint]) -> StagePoint | None:
     return reported[-1] if reported else None
 
 
+def _score_of(label: str) -> str:
+    """ "Operations score", and "Onpoint score" (not "Onpoint score score")."""
+    return label if label.lower().endswith("score") else f"{label} score"
+
+
 def _median_sentence(label: str, published: Sequence[tuple[str, Benchmark]]) -> str:
     if not published:
         return (
@@ -410,11 +416,11 @@ def _median_sentence(label: str, published: Sequence[tuple[str, Benchmark]]) -> 
     (first_stage, first), (last_stage, last) = published[0], published[-1]
     if first_stage == last_stage:
         return (
-            f"nationally, the median {label} score at {STAGE_LABELS[first_stage]} is "
+            f"nationally, the median {_score_of(label)} at {STAGE_LABELS[first_stage]} is "
             f"{whole_text(first.p50)}"
         )
     return (
-        f"nationally, the median {label} score goes from {whole_text(first.p50)} at "
+        f"nationally, the median {_score_of(label)} goes from {whole_text(first.p50)} at "
         f"{STAGE_LABELS[first_stage]} to {whole_text(last.p50)} at {STAGE_LABELS[last_stage]}"
     )
 
@@ -464,7 +470,7 @@ def growth_curve(
     if points:
         latest = _latest_reported(points)
         if latest is None or latest.score.value is None:
-            clauses.append(f"{subject.lower()} has no reported {label} score yet")
+            clauses.append(f"{subject.lower()} has no reported {_score_of(label)} yet")
         else:
             clauses.append(
                 f"{subject.lower()} scored {whole(latest.score.value)} in {latest.label} "

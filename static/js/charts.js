@@ -15,6 +15,14 @@
     var source = document.getElementById(node.dataset.figure);
     if (!source) { continue; }
     var figure = JSON.parse(source.textContent);
+    // On a phone the legend's entries stack one per line above the plot: give them room, or
+    // plotly.js squeezes the plot and scrolls the legend.
+    if (node.clientWidth < 640 && figure.layout.showlegend !== false) {
+      var entries = figure.data.filter(function (trace) {
+        return trace.showlegend !== false && trace.name;
+      }).length;
+      figure.layout.height += 24 * entries;
+    }
     node.classList.add("chart--drawn");
     window.Plotly.newPlot(node, figure.data, figure.layout, config);
     drawn.push(node);

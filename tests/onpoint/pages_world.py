@@ -116,7 +116,7 @@ def maple_campaign_with_a_school_of_three(maple: District) -> Campaign:
     """Maple's campaign: 10 at Maple Elementary (5 teachers, 5 coaches), 8 teachers at Maple
     High School and 3 teachers at the tiny school: 21 responses, 30 expected."""
     schools = {school.name: school for school in maple.schools.all()}
-    tiny = SchoolFactory(district=maple, name=TINY_SCHOOL)
+    tiny = cast(School, SchoolFactory(district=maple, name=TINY_SCHOOL))
     campaign = closed_campaign(maple, name="Maple spring survey", expected_responses=30)
     return scored(
         campaign,
