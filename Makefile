@@ -9,13 +9,14 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 4
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest prod migrate demo bench bench-quick clean lock
+.PHONY: help run test lint typecheck pytest prod migrate demo bench bench-quick clean lock screenshots
 
 help:
 	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT)"
 	@echo "make test    ruff check, ruff format --check, mypy and pytest"
 	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL and CELERY_BROKER_URL"
 	@echo "make bench   benchmarks against PostgreSQL and Redis, written to BENCHMARKS.md"
+	@echo "make screenshots  the dashboards on the demo data, into docs/screenshots/ (Chromium)"
 
 # The virtualenv is rebuilt whenever the lock file changes.
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
@@ -61,6 +62,10 @@ prod: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	./scripts/prod-processes
+
+# Not part of `make test`: it builds its own demo world and takes a couple of minutes.
+screenshots: venv
+	$(PY) scripts/screenshots.py
 
 bench: venv
 	$(PY) -m bench.run --size full
