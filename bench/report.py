@@ -56,7 +56,9 @@ def _machine(run: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def report_render(size: Size, data: Mapping[str, Any]) -> str:
+def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = None) -> str:
+    """The report; `analysis` is the hand-written reading of the full run (bench/analysis.md),
+    which only the full size's report carries."""
     figures = {int(k): FigureResult.from_json(v) for k, v in data.get("figures", {}).items()}
     runs = data.get("runs", [])
     last = runs[-1] if runs else {}
@@ -180,4 +182,6 @@ def report_render(size: Size, data: Mapping[str, Any]) -> str:
     lines += ["## Where the first limit is", ""]
     lines += misses or ["Every measured figure meets its target on this machine."]
     lines.append("")
+    if analysis:
+        lines += ["## Why, read from this run's numbers", "", analysis.strip(), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -24,7 +24,7 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
-from bench.config import CLEARED, REDIS_URL, SIZES, WORK_DIR, Size, app_environment
+from bench.config import CLEARED, REDIS_URL, ROOT, SIZES, WORK_DIR, Size, app_environment
 
 GROUPS: tuple[frozenset[int], ...] = (
     frozenset({2, 6}),
@@ -74,6 +74,14 @@ def environment_apply(size: Size) -> dict[str, str]:
     return dict(os.environ)
 
 
+def analysis_text(size: Size) -> str | None:
+    """The hand-written reading of the last full run, kept beside the code (bench/analysis.md)."""
+    path = ROOT / "bench" / "analysis.md"
+    if size.name != "full" or not path.exists():
+        return None
+    return path.read_text()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     size = SIZES[args.size]
@@ -96,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     results = results_load(size.results_file)
     if args.report_only:
-        size.output.write_text(report_render(size, results))
+        size.output.write_text(report_render(size, results, analysis_text(size)))
         print(f"Wrote {size.output}", flush=True)
         return 0
     run: dict[str, Any] = {
@@ -172,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run["finished_at"] = timezone.now().isoformat(timespec="seconds")
     results["runs"] = [*results.get("runs", [])[-4:], run]
     results_save(size.results_file, results)
-    size.output.write_text(report_render(size, results))
+    size.output.write_text(report_render(size, results, analysis_text(size)))
     print(f"Wrote {size.output}", flush=True)
     for problem in run["errors"]:
         print(f"error: {problem}", file=sys.stderr)

@@ -147,3 +147,13 @@ def test_the_quick_report_says_its_figures_are_not_judged() -> None:
     assert "make bench-quick" in text
     assert QUICK.output.name == "BENCHMARKS-quick.md"
     assert FULL.output.name == "BENCHMARKS.md"
+
+
+def test_the_full_report_carries_the_analysis_of_its_run_and_the_quick_one_does_not() -> None:
+    from bench.run import analysis_text
+
+    full = report_render(FULL, results(), "Figure 2 writes 3 million rows.")
+    assert "## Why, read from this run's numbers" in full
+    assert "Figure 2 writes 3 million rows." in full
+    assert "## Why" not in report_render(QUICK, results(), None)
+    assert analysis_text(QUICK) is None
