@@ -294,7 +294,7 @@ def gunicorn(
     environment: Mapping[str, str],
     static_root: Path,
     log: Path,
-    workers: int = 3,
+    workers: int = 2,
     threads: int = 4,
 ) -> Iterator[Web]:
     port = free_port()
@@ -321,12 +321,9 @@ def gunicorn(
         yield web
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGQUIT)  # gunicorn's quick shutdown
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+            # Its own process group: the master and its workers, at once (no graceful wait).
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def children_of(pid: int) -> list[int]:

@@ -1,6 +1,6 @@
 """Load: a staff meeting of 200 teachers submitting at once loses nothing (issue 8).
 
-Real processes: gunicorn with production settings (3 workers x 4 threads) on the test's
+Real processes: gunicorn with production settings (2 workers x 4 threads) on the test's
 PostgreSQL database, a real Celery worker on Redis. 200 teachers post the survey's final form
 from 50 threads on loopback; then the same 200 posts again (a flaky network, the back button,
 a retry) with the same submission ids.
@@ -80,7 +80,8 @@ def test_200_teachers_at_once_are_200_responses_and_replaying_them_adds_none(
 
     started = time.monotonic()
     first = submit_all(url, batch)
-    burst = time.monotonic() - started
+    burst_ended = time.monotonic()
+    burst = burst_ended - started
     stored = set(Response.objects.filter(campaign=campaign).values_list("submission_id", flat=True))
 
     started = time.monotonic()
@@ -92,13 +93,15 @@ def test_200_teachers_at_once_are_200_responses_and_replaying_them_adds_none(
         onpoint = onpoint_of(campaign)
         return onpoint is not None and onpoint.n == TEACHERS
 
-    scored_after = wait_until(scored, SCORED_WITHIN_SECONDS, "scores reflecting 200 responses")
+    wait_until(scored, SCORED_WITHIN_SECONDS, "scores reflecting 200 responses")
+    scored_after = time.monotonic() - burst_ended
     slowest = max(reply.seconds for reply in first)
     print(
         f"\nload: {len(stored)} of {TEACHERS} stored in {burst:.1f} s (slowest {slowest:.2f} s), "
         f"statuses {dict(Counter(reply.status for reply in first))}; replay in "
         f"{replay_seconds:.1f} s, statuses {dict(Counter(reply.status for reply in replay))}, "
-        f"rows after replay {after_replay}; scored n={TEACHERS} {scored_after:.1f} s later"
+        f"rows after replay {after_replay}; scored n={TEACHERS} by {scored_after:.1f} s after "
+        "the burst"
     )
 
     # Every teacher is taken to the thank-you page (303), the first time and on replay.
