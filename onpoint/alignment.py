@@ -57,11 +57,12 @@ def _category_gap(by_role: Mapping[str, Mapping[str, Score]], category: str) -> 
     # Method section 7: a gap exists "when two or more are" reported.
     if len(reported) < 2:
         return NO_GAP
-    # Ranked highest score first, ties by role key in code point order (section 9: "Group
-    # names sort by Unicode code point"). The first is the high role and the last the low
-    # role, so two different roles are named even when every score is equal.
-    ranked = sorted(reported, key=lambda pair: (-pair[0], pair[1]))
-    (high, high_role), (low, low_role) = ranked[0], ranked[-1]
+    # A tie at either end goes to the role key that sorts first in code point order: the
+    # method's tie rule ("ties: the group whose name sorts first", section 4; "Group names
+    # sort by Unicode code point", section 9). When every reported role has the same score,
+    # the gap is 0 and that one role is both the high and the low role.
+    high, high_role = min(reported, key=lambda pair: (-pair[0], pair[1]))
+    low, low_role = min(reported)
     gap = high - low
     # Method section 7: "divided when the gap is 15 points or more", at full precision.
     return CategoryGap(gap=gap, high_role=high_role, low_role=low_role, divided=gap >= DIVIDED_GAP)

@@ -332,11 +332,12 @@ def alignment(by_role: dict[str, dict[str, dict[str, Any]]]) -> dict[str, Any]:
                 "divided": False,
             }
             continue
-        gap = reported[0][0] - reported[-1][0]
+        lowest = min(reported)  # ties: the role key that sorts first, at either end
+        gap = reported[0][0] - lowest[0]
         categories[category] = {
             "gap": gap,
             "high_role": reported[0][1],
-            "low_role": reported[-1][1],
+            "low_role": lowest[1],
             "divided": gap >= 15,
         }
     gaps = [c["gap"] for c in categories.values() if c["gap"] is not None]

@@ -127,7 +127,7 @@ def test_a_tie_for_highest_goes_to_the_role_key_first_in_code_point_order() -> N
     assert alignment.categories["strategy"].high_role == "coach"
 
 
-def test_a_tie_for_lowest_goes_to_the_role_key_last_in_code_point_order() -> None:
+def test_a_tie_for_lowest_goes_to_the_role_key_first_in_code_point_order() -> None:
     alignment = alignment_of(
         {
             "teacher": _role(strategy=40.0),
@@ -135,13 +135,14 @@ def test_a_tie_for_lowest_goes_to_the_role_key_last_in_code_point_order() -> Non
             "technology": _role(strategy=70.0),
         }
     )
-    assert alignment.categories["strategy"].low_role == "teacher"
+    assert alignment.categories["strategy"].low_role == "coach"
+    assert alignment.categories["strategy"].high_role == "technology"
 
 
-def test_equal_roles_still_name_two_different_roles_with_a_gap_of_0() -> None:
+def test_equal_roles_have_a_gap_of_0_named_after_the_first_role() -> None:
     alignment = alignment_of({"teacher": _role(), "coach": _role(), "district_staff": _role()})
     assert alignment.categories["culture"] == CategoryGap(
-        gap=0.0, high_role="coach", low_role="teacher", divided=False
+        gap=0.0, high_role="coach", low_role="coach", divided=False
     )
 
 
