@@ -142,7 +142,10 @@ class CampaignScoresView(APIView):
                 "benchmark_version",
                 OpenApiTypes.INT,
                 description="Ranks and landmarks against this (older) benchmark version.",
-            )
+            ),
+            OpenApiParameter(
+                "version", OpenApiTypes.INT, description="The same as benchmark_version."
+            ),
         ],
         responses={
             200: OpenApiResponse(
@@ -160,7 +163,10 @@ class CampaignScoresView(APIView):
             campaigns_visible_to(request.user).select_related("district"), pk=campaign_id
         )
         version = None
+        # `version` is accepted as well, the name the benchmarks endpoint uses for the same id.
         version_id = _version_id(request, "benchmark_version")
+        if version_id is None:
+            version_id = _version_id(request, "version")
         if version_id is not None:
             version = selectors.benchmark_version_of(version_id=version_id)
             if version is None:

@@ -372,5 +372,16 @@ def test_a_campaigns_ranks_against_an_older_version_can_be_read_again(
     assert then["benchmark_version"] == march.pk
     assert then["scores"]["onpoint"]["percentile_rank"] == 70.0
     assert then["scores"]["onpoint"]["value"] == now["scores"]["onpoint"]["value"] == 75.0
+    assert (
+        then["benchmark_computed_at"]
+        == client.get(f"/api/v1/benchmarks/?version={march.pk}").json()["computed_at"]
+    )
+    # The benchmarks endpoint's parameter name works here too.
+    assert client.get(f"{url}?version={march.pk}").json() == then
     assert client.get(f"{url}?benchmark_version=999999").status_code == 404
     assert client.get(f"{url}?benchmark_version=march").status_code == 400
+    refused = client.get(f"{url}?version=march")
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "version": ["version must be a benchmark version's id (a whole number)."]
+    }
