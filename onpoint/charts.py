@@ -878,7 +878,6 @@ def stakeholder_alignment(
                     "gridcolor": GRID,
                 },
                 margin={"l": 16, "r": 16, "t": 12, "b": 48},
-                legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
             ),
         },
         table=DataTable(
@@ -1194,7 +1193,7 @@ def growth_shares(*, key: str, shares: Mapping[str, float | None]) -> Chart:
                 height=240,
                 xaxis={
                     "range": [low, high + 10],
-                    "title": {"text": "Share of the growth from Planning to Year 3+ (%)"},
+                    "title": {"text": "Share of growth in Year 1"},
                     "gridcolor": GRID,
                     "ticksuffix": "%",
                 },

@@ -6,7 +6,10 @@ with Chromium (Playwright, /usr/bin/chromium) and writes docs/screenshots/<page>
 (1440 x 900) and <page>-phone.png (390 x 844), full pages. Any request to another host fails the
 run, as in the browser tests. Takes about two minutes; not part of `make test`.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only district,map]
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only journey-map,compare]
+
+Pages: journey-map, dashboard (and dashboard-print.png, the print layout on paper), compare,
+benchmarks, national-map.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -31,6 +35,7 @@ PYTHON = sys.executable
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PASSWORD = "journeys-demo"  # noqa: S105 - the demo accounts' published password (journeys/demo.py)
 DISTRICT = "maple-valley"  # the demo leader's district
+PRINT_VIEWPORT: Any = {"width": 816, "height": 1056}
 VIEWPORTS: dict[str, dict[str, Any]] = {
     "desktop": {"viewport": {"width": 1440, "height": 900}},
     "phone": {
@@ -124,12 +129,12 @@ def shots(page: Any) -> list[Shot]:
     compare = _compare_path(page)
     page.context.clear_cookies()
     return [
-        Shot("district", "leader", f"/districts/{DISTRICT}/"),
-        Shot("campaign", "leader", campaign),
-        Shot("campaign-print", "leader", campaign, print_media=True),
+        Shot("journey-map", "leader", f"/districts/{DISTRICT}/"),
+        Shot("dashboard", "leader", campaign),
+        Shot("dashboard-print", "leader", campaign, print_media=True),
         Shot("compare", "consultant", compare),
         Shot("benchmarks", "consultant", "/benchmarks/"),
-        Shot("map", "staff", "/map/"),
+        Shot("national-map", "leader", "/map/"),
     ]
 
 
@@ -166,6 +171,10 @@ def take(base: str, out: Path, only: set[str]) -> list[Path]:
                     if shot.print_media and size == "phone":
                         continue  # paper has one size: the desktop run prints it
                     page.emulate_media(media="print" if shot.print_media else "screen")
+                    # Paper is narrower than a laptop: a US letter page at 96 dpi is 816 wide.
+                    page.set_viewport_size(
+                        PRINT_VIEWPORT if shot.print_media else options["viewport"]
+                    )
                     page.goto(shot.path)
                     page.wait_for_load_state("networkidle")
                     if page.locator(".chart").count():
@@ -184,6 +193,8 @@ def take(base: str, out: Path, only: set[str]) -> list[Path]:
 
 
 def main() -> None:
+    # Stopped from outside: still stop the demo server and remove its folder (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--only", default="", help="comma-separated page names")
