@@ -124,3 +124,23 @@ def test_every_dashboard_page_draws_its_charts_offline_without_accessibility_vio
     assert page.get_by_role("heading", name="Every score of this campaign").is_visible()
     assert page.locator(".chart .main-svg").first.is_visible()
     assert Campaign.objects.count() == 7
+
+
+def test_the_host_guard_fails_a_page_that_reaches_another_host(
+    browser: Any, live_server: Any
+) -> None:
+    """The guard behind `page` and `phone_page` (tests/conftest.py) aborts a request to another
+    host (a CDN, say) and fails the test at its end."""
+    from tests.conftest import _guarded_page
+
+    # bypass_csp: the app's Content-Security-Policy would refuse the request before the guard.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    guarded = _guarded_page(context, live_server.url)
+    page = next(guarded)
+    page.goto("/healthz")
+    failed = page.evaluate(
+        "fetch('https://cdn.example.org/plotly.min.js').then(() => false, () => true)"
+    )
+    assert failed is True
+    with pytest.raises(AssertionError, match=r"cdn\.example\.org"):
+        next(guarded)
