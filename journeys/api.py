@@ -104,6 +104,9 @@ class DistrictViewSet(
 ):
     serializer_class = DistrictSerializer
     lookup_field = "slug"
+    # Slugs only: anything else (a NUL character, say) is a 404 of the URL itself, never a
+    # query that PostgreSQL would answer with an error.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self) -> QuerySet[District]:
         return districts_visible_to(self.request.user).prefetch_related("schools").order_by("name")

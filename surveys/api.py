@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
+from django.core.validators import slug_re
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,7 +33,7 @@ from journeys.selectors import districts_consulted_by, districts_visible_to
 from onpoint.structure import ROLE_LABELS, ROLES, STAGE_LABELS
 from surveys import services
 from surveys.models import Campaign
-from surveys.selectors import instrument_current, instrument_text
+from surveys.selectors import campaign_by_token, instrument_current, instrument_text
 from surveys.texts import SURVEY_LANGUAGES
 from surveys.throttles import SurveySubmitThrottle
 from surveys.views import survey_url
@@ -235,7 +236,10 @@ class CampaignViewSet(
             .order_by("-opens_at", "-id")
         )
         if district := self.request.query_params.get("district"):
-            queryset = queryset.filter(district__slug=district)
+            # Not a slug (a NUL character, say): no district has it, and PostgreSQL would
+            # answer the query with an error instead of no rows.
+            is_slug = slug_re.match(district) is not None
+            queryset = queryset.filter(district__slug=district) if is_slug else queryset.none()
         return queryset
 
     @extend_schema(parameters=[OpenApiParameter("district", str, description="A district slug.")])
@@ -347,9 +351,7 @@ class SurveyResponseView(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        campaign = (
-            Campaign.objects.select_related("district", "instrument").filter(token=token).first()
-        )
+        campaign = campaign_by_token(token)
         if campaign is None:
             raise NotFound(UNKNOWN_SURVEY)
         body = request.data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -72,3 +73,16 @@ def campaign_list(*, district: District) -> QuerySet[Campaign]:
 
 def campaign_response_count(campaign: Campaign) -> int:
     return campaign.responses.count()
+
+
+# A campaign's link token is secrets.token_urlsafe (surveys.models.new_campaign_token): letters,
+# digits, "-" and "_". Anything else names no campaign and never reaches the database, where
+# PostgreSQL answers a NUL character in a query with an error instead of "no such row".
+LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def campaign_by_token(token: str) -> Campaign | None:
+    """The campaign of a survey link, with its district and instrument; None if no campaign."""
+    if not LINK_TOKEN.fullmatch(token):
+        return None
+    return Campaign.objects.select_related("district", "instrument").filter(token=token).first()

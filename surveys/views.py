@@ -37,6 +37,7 @@ from surveys.forms import (
 )
 from surveys.models import Campaign
 from surveys.selectors import (
+    campaign_by_token,
     campaign_for,
     campaign_list,
     campaign_response_count,
@@ -222,7 +223,7 @@ def _throttled(request: HttpRequest, token: str) -> bool:
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     lang = survey_language(request)
-    campaign = Campaign.objects.select_related("district", "instrument").filter(token=token).first()
+    campaign = campaign_by_token(token)
     if campaign is None:
         return _unavailable(request, None, lang, "unknown", status=404)
     now = timezone.now()
@@ -292,7 +293,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
     lang = survey_language(request)
-    campaign = Campaign.objects.filter(token=token).first()
+    campaign = campaign_by_token(token)
     if campaign is None:
         return _unavailable(request, None, lang, "unknown", status=404)
     return _survey_page(request, "surveys/thanks.html", _survey_context(request, campaign, lang))
