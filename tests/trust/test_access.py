@@ -95,6 +95,10 @@ def survey_pages(client: Client, campaign: Campaign) -> dict[str, str]:
     review = client.post(url, answers)
     submitted = client.post(url, {**answers, "action": "submit"}, follow=True)
     assert review.status_code == 200
+    # The survey sets no cookie at any step: no session, no CSRF token, no language choice.
+    for response in (form, review, submitted):
+        assert not response.cookies, response.cookies
+    assert not client.cookies
     assert "/thanks/" in submitted.redirect_chain[-1][0]
     assert Response.objects.filter(campaign=campaign).count() == 12
     return {
