@@ -1,0 +1,10 @@
+"""gunicorn's settings wherever the app is served (`make prod`, Docker, the tests' real servers):
+gunicorn reads ./gunicorn.conf.py from its working directory by itself.
+
+The access log keeps nothing about who asked (SECURITY.md): no client address, no user agent, no
+referrer, no query string and no timestamp of its own. A line says what was asked, the answer
+and how long it took. The default format would put a teacher's address and browser next to the
+moment they submitted the survey.
+"""
+
+access_log_format = "%(m)s %(U)s %(s)s %(b)s %(M)sms"
