@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.management import execute_from_command_line
+from django.db import connections
 
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from surveys import instrument_v1
@@ -17,6 +18,13 @@ from tests.onpoint.builders import closed_campaign_of
 pytestmark = pytest.mark.django_db
 
 HEADER = ["role", "school", *instrument_v1.ITEM_CODES]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command run from the command line closes every connection when it ends, which on
+    PostgreSQL would close the test's own transaction under it."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
