@@ -121,6 +121,28 @@ def test_recompute_one_campaign(history: list[Campaign]) -> None:
     assert not GroupScore.objects.exclude(campaign=campaign).exists()
 
 
+def test_recompute_one_campaign_that_closed_since_the_last_rebuild_brings_it_into_the_cohort(
+    history: list[Campaign],
+) -> None:
+    """Time closed the campaign (no edit, no new response): its scores are unchanged, yet it
+    now belongs to its stage's cohort, and `recompute --campaign` says so."""
+    recompute()
+    still_open = next(c for c in history if not c.is_closed(timezone.now()))
+    assert Benchmark.objects.get(stage="year_1", key="onpoint").n_districts == 8
+    Campaign.objects.filter(pk=still_open.pk).update(closes_at=timezone.now())
+
+    recompute("--campaign", str(still_open.pk))
+
+    latest = BenchmarkVersion.objects.latest()
+    onpoint = Benchmark.objects.get(version=latest, stage="year_1", key="onpoint")
+    # District 2's latest eligible year 1 campaign is now the one that just closed.
+    assert still_open.pk in CampaignResult.objects.filter(benchmark_version=latest).values_list(
+        "campaign_id", flat=True
+    )
+    assert BenchmarkVersion.objects.count() == 2
+    assert onpoint.n_districts == 8
+
+
 def test_recompute_benchmarks_only_rescores_nothing(history: list[Campaign]) -> None:
     recompute()
     store(history[0], [(random_answers(random.Random(2)), "coach", None)] * 2)

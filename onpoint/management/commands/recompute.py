@@ -63,8 +63,13 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None:
             raise CommandError(NO_SUCH_CAMPAIGN.format(id=campaign_id))
+        stale = services.benchmarks_stale(now=now)
         outcome = services.campaign_rescore(campaign=campaign, now=now)
         services.campaign_rescore_followup(outcome=outcome, now=now, rebuild_now=True)
+        if stale:
+            # A campaign closed (or opened) since the last rebuild, this one perhaps: its
+            # scores may be unchanged, but the cohorts are not, and its rank depends on them.
+            self._benchmarks(now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Campaign {campaign_id} rescored from {outcome.n_responses} responses"
