@@ -247,6 +247,7 @@ survey_form = near_valid(
         "action": nasty_text,
         "lang": st.sampled_from(["en", "es", "fr", "\x00"]),
         "unknown_item": form_value,
+        "stray": form_value,
         **{code: form_value for code in CODES},
     },
 )
