@@ -307,3 +307,93 @@ def test_a_random_world_matches_an_independent_implementation(
     assert published > 0
     for stage in ("planning", "year_1", "year_3_plus"):
         assert benchmarks["stages"][stage]["onpoint"]["published"], stage
+
+
+# --- section 9's fine print, hand-computed, through the commands and the API ---------------------
+
+
+def uniform_rows(codes: list[str], value: int, times: int) -> list[dict[str, Any]]:
+    """Every item scores (value - 1) * 25: the reverse-coded buy_in_3 gets the mirrored answer."""
+    answers = {code: 6 - value if code == "buy_in_3" else value for code in codes}
+    return [{"role": "teacher", "school": None, "answers": answers}] * times
+
+
+def test_ties_thresholds_exclusion_and_the_previous_campaign_by_hand(
+    client: Client, staff_user: Any, tmp_path: Path
+) -> None:
+    client.force_login(staff_user)
+    codes = [item["code"] for item in instrument(client)]
+    launched = dt.date(2023, 7, 1)
+    year_1 = dt.datetime(2023, 10, 1, tzinfo=UTC)
+    year_2 = dt.datetime(2024, 10, 1, tzinfo=UTC)
+
+    def survey(district: District, opens_at: dt.datetime, value: int, **fields: Any) -> Campaign:
+        campaign = campaign_create(
+            district=district,
+            name=f"{district.name} {opens_at:%Y}",
+            opens_at=opens_at,
+            closes_at=opens_at + dt.timedelta(days=30),
+            **fields,
+        )
+        import_csv(tmp_path, campaign, codes, uniform_rows(codes, value, 5))
+        return campaign
+
+    # Year 1 cohort of six districts: 25, 50, 50, 50, 75, 100 (three tied at the median).
+    districts = [cast(District, DistrictFactory(launch_date=launched)) for _ in range(6)]
+    cohort = [
+        survey(d, year_1, value) for d, value in zip(districts, [2, 3, 3, 3, 4, 5], strict=True)
+    ]
+    # Excluded from benchmarks: ranked against the cohort, not part of it.
+    excluded = survey(cast(District, DistrictFactory(launch_date=launched)), year_1, 5,
+                      exclude_from_benchmarks=True)  # fmt: skip
+    # Year 2 of the second district: the same scores as its year 1 survey (P), alone at year 2.
+    later = survey(districts[1], year_2, 3)
+    # Still open, in year 1 (launched the day it opened): ranked against the cohort as it is.
+    now = timezone.now()
+    opened = now - dt.timedelta(hours=1)
+    fresh = cast(District, DistrictFactory(launch_date=timezone.localdate(opened)))
+    still_open = campaign_create(
+        district=fresh, name="Open", opens_at=opened, closes_at=now + dt.timedelta(days=9)
+    )
+    import_csv(tmp_path, still_open, codes, uniform_rows(codes, 3, 5))
+    call_command("recompute", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+
+    def scores(campaign: Campaign) -> dict[str, Any]:
+        body: dict[str, Any] = client.get(f"/api/v1/campaigns/{campaign.pk}/scores/").json()
+        return body
+
+    def statuses(body: dict[str, Any]) -> list[str]:
+        return [body["landmarks"][key]["status"] for key in LANDMARKS]
+
+    benchmarks = client.get("/api/v1/benchmarks/").json()["stages"]
+    assert benchmarks["year_1"]["onpoint"] == {
+        "n_districts": 6,
+        "published": True,
+        "mean": 58.3,
+        "p10": 37.5,
+        "p25": 50.0,
+        "p50": 50.0,
+        "p75": 68.8,  # 68.75, halves away from zero
+        "p90": 87.5,
+    }
+    assert benchmarks["year_2"]["onpoint"] == {"n_districts": 1, "published": False}
+    assert benchmarks["planning"]["onpoint"] == {"n_districts": 0, "published": False}
+
+    # Ranks: 100 * (below + 0.5 * equal) / 6.
+    ranks = [scores(c)["scores"]["onpoint"]["percentile_rank"] for c in cohort]
+    assert ranks == [8.3, 41.7, 41.7, 41.7, 75.0, 91.7]
+    # 100 against the six: 5 below, 1 equal (had it joined the cohort: 6 / 7, 85.7).
+    assert scores(excluded)["scores"]["onpoint"]["percentile_rank"] == 91.7
+    assert scores(still_open)["scores"]["onpoint"]["percentile_rank"] == 41.7
+    assert scores(later)["scores"]["onpoint"]["percentile_rank"] is None  # 1 district
+
+    # At the median exactly: on track (`strategy < p50_s` is watch, equal is not).
+    assert statuses(scores(cohort[1])) == ["on_track", "on_track", "not_yet", "on_track"]
+    assert statuses(scores(cohort[0])) == ["watch", "watch", "not_yet", "watch"]
+    # Year 2, no published benchmark: landmarks 1 and 2 unknown (2 even with a P); student
+    # agency needs none (teacher's and student's roles equal); culture compares with P, the
+    # year 1 survey: a growth of 0 < 1 point.
+    assert statuses(scores(later)) == ["unknown", "unknown", "on_track", "watch"]
+
+
+LANDMARKS = ["shared_understanding", "operations", "student_agency", "culture"]
