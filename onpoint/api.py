@@ -117,7 +117,8 @@ def benchmarks_json(benchmarks: selectors.BenchmarkSet) -> dict[str, Any]:
 
 def _version_id(request: Request, name: str) -> int | None:
     """A benchmark version id from the query string: None when absent, 400 when not a whole
-    number; an id beyond 64 bits is 0, which no version has (a 404, not a database error)."""
+    number; 404 naming it when no version can have it (0, negative, beyond 64 bits), without
+    asking the database."""
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return None
@@ -125,7 +126,9 @@ def _version_id(request: Request, name: str) -> int | None:
         version_id = int(raw)
     except ValueError as error:
         raise ValidationError({name: [BAD_BENCHMARK_VERSION.format(name=name)]}) from error
-    return version_id if 0 < version_id < MAX_ID else 0
+    if not 0 < version_id < MAX_ID:
+        raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
+    return version_id
 
 
 class CampaignScoresView(APIView):

@@ -380,6 +380,10 @@ def test_a_campaigns_ranks_against_an_older_version_can_be_read_again(
     assert client.get(f"{url}?version={march.pk}").json() == then
     assert client.get(f"{url}?benchmark_version=999999").status_code == 404
     assert client.get(f"{url}?benchmark_version=march").status_code == 400
+    for impossible in ("0", "-1", str(10**30)):
+        missing = client.get(f"{url}?version={impossible}")
+        assert missing.status_code == 404
+        assert missing.json() == {"detail": f"No benchmark version {impossible}."}
     refused = client.get(f"{url}?version=march")
     assert refused.status_code == 400
     assert refused.json() == {
