@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -397,19 +398,23 @@ def _header_check(header: list[str], codes: list[str]) -> list[str]:
     return problems
 
 
-# The only answers a cell may hold: one ASCII digit 1..5 (not "²", "٣", "3.0" or "+3").
+# The answers a cell may hold: one ASCII digit 1..5, optionally with zero decimals ("4.0"),
+# which is how spreadsheets and data frames write a whole-number column that has empty
+# cells. Not "²" or "٣" (Unicode digits), "3.5", "+3" or "1e0".
 _ANSWER_CELLS = {str(value): value for value in range(ANSWER_MIN, ANSWER_MAX + 1)}
+_ZERO_DECIMALS = re.compile(r"\.0+\Z")
 
 
 def _cell_answer(code: str, cell: str) -> int | None:
     text = cell.strip()
     if not text:
         return None
-    if text not in _ANSWER_CELLS:
+    answer = _ANSWER_CELLS.get(_ZERO_DECIMALS.sub("", text, count=1))
+    if answer is None:
         raise SurveyInputError(
             "answer_not_allowed", IMPORT_BAD_ANSWER.format(code=code, cell=text[:20]), item=code
         )
-    return _ANSWER_CELLS[text]
+    return answer
 
 
 def _import_rows(

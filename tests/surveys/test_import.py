@@ -307,7 +307,7 @@ def test_an_import_asks_for_scores_once_not_once_per_row(
     assert closed_campaign.scores_dirty
 
 
-@pytest.mark.parametrize("cell", ["²", "٣", "3.0", "+3", "0", "6", "three", "1e0"])
+@pytest.mark.parametrize("cell", ["²", "٣", "3.5", "+3", "0", "6.0", "three", "1e0", ".0"])
 def test_a_cell_that_is_not_one_digit_from_1_to_5_is_named_by_line_and_column(
     maple_campaign: Campaign, tmp_path: Path, cell: str
 ) -> None:
@@ -326,3 +326,14 @@ def test_a_cell_that_is_not_one_digit_from_1_to_5_is_named_by_line_and_column(
         "line 3: " + services.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
     )
     assert not Response.objects.exists()
+
+
+def test_whole_numbers_written_with_zero_decimals_are_answers(maple_campaign: Campaign) -> None:
+    """A data frame writes a whole-number column that has empty cells as 4.0, 2.0, ..."""
+    row = ["teacher", "", *[""] * 27]
+    row[2:8] = ["4.0", "4.00", " 5.0 ", "3", "3.0", ""]  # vision_1..3, plan_1..3
+    report = responses_import(campaign=maple_campaign, lines=io.StringIO(csv_text([row])))
+    assert report.ok, report.errors
+    response = Response.objects.get()
+    assert [response.answers[f"vision_{i}"] for i in (1, 2, 3)] == [4, 4, 5]
+    assert [response.answers[f"plan_{i}"] for i in (1, 2, 3)] == [3, 3, None]
