@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from journeys.selectors import districts_visible_to, may_manage_districts
+from journeys.selectors import districts_visible_to
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,12 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             return []
         return list(districts_visible_to(user).order_by("name").only("slug", "name")[:200])
 
-    def serves_districts() -> bool:
-        """Consultants and staff get the compare page in the header (a leader has one district)."""
-        user = getattr(request, "user", None)
-        return user is not None and user.is_authenticated and may_manage_districts(user)
-
     return {
         "switcher_districts": SimpleLazyObject(switcher),
-        "serves_districts": SimpleLazyObject(serves_districts),
     }
