@@ -52,7 +52,8 @@ def _machine(run: Mapping[str, Any]) -> list[str]:
         f"- Python {machine.get('python')}; {packages}",
         f"- Database: {run.get('database_version')}; Redis: {run.get('redis_version') or 'none'};"
         f" SQLite library {machine.get('sqlite')}",
-        f"- Code: commit {machine.get('git_commit')}",
+        f"- Code: commit {machine.get('git_commit')} (the last run; each run's commit is listed"
+        " under Sizes measured)",
     ]
 
 
@@ -113,7 +114,9 @@ def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = No
     ]
     for run in runs:
         lines.append(
-            f"- Run of {run.get('started_at')} to {run.get('finished_at')}: figures "
+            f"- Run of {run.get('started_at')} to {run.get('finished_at')} at commit "
+            f"{run.get('machine', {}).get('git_commit')}, load average at start "
+            f"{run.get('load_average', {}).get('start')}: figures "
             f"{', '.join(str(f) for f in run.get('figures', []))}"
             + (f"; errors: {'; '.join(run['errors'])}" if run.get("errors") else "")
         )
