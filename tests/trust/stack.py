@@ -221,7 +221,7 @@ class TcpProxy:
                 destination.setblocking(False)
                 return
         except OSError:
-            pass
+            pass  # a reset or broken side ends the pair, exactly like a clean close below
         self._pairs.remove(pair)
         self._drop(pair)
 
