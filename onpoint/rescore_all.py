@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,6 +23,7 @@ from onpoint.alignment import alignment_of
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.services import (
     BREAKDOWN_COLUMNS,
+    GROUP_SCORE_FIELDS,
     CampaignScoreSet,
     RowFields,
     RowKey,
@@ -38,6 +39,8 @@ from onpoint.services import (
     campaign_score_set,
     campaign_standing,
     district_campaign_facts,
+    group_score_row,
+    id_batches,
     score_grid,
     version_benchmarks,
 )
@@ -45,12 +48,6 @@ from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
 
 BATCH_SIZE = 500
-_ROW_FIELDS = ("position", "value", "n", "reported", "reason")
-
-
-def _batches(ids: Sequence[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(ids), size):
-        yield list(ids[start : start + size])
 
 
 def _breakdown_rows(
@@ -97,7 +94,7 @@ def _copy_group_scores(rows: Sequence[tuple[int, RowKey, RowFields]]) -> None:
     """New GroupScore rows by COPY (PostgreSQL): bulk_create builds a model per row, and a
     national recompute writes millions of rows."""
     table = connection.ops.quote_name(GroupScore._meta.db_table)
-    names = ["campaign_id", "breakdown", "group", "key", *_ROW_FIELDS]
+    names = ["campaign_id", "breakdown", "group", "key", *GROUP_SCORE_FIELDS]
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     with (
         connection.cursor() as cursor,
@@ -114,7 +111,7 @@ def _group_scores_store(score_sets: dict[int, CampaignScoreSet]) -> None:
         (campaign_id, (breakdown, group, key)): (pk, (position, value, n, reported, reason))
         for pk, campaign_id, breakdown, group, key, position, value, n, reported, reason in (
             GroupScore.objects.filter(campaign_id__in=list(score_sets)).values_list(
-                "pk", "campaign_id", "breakdown", "group", "key", *_ROW_FIELDS
+                "pk", "campaign_id", "breakdown", "group", "key", *GROUP_SCORE_FIELDS
             )
         )
     }
@@ -131,41 +128,18 @@ def _group_scores_store(score_sets: dict[int, CampaignScoreSet]) -> None:
         if found is None:
             to_create.append((campaign_id, key, fields))
         elif found[1] != fields:
-            position, value, n, reported, reason = fields
-            to_update.append(
-                GroupScore(
-                    pk=found[0],
-                    campaign_id=campaign_id,
-                    breakdown=key[0],
-                    group=key[1],
-                    key=key[2],
-                    position=position,
-                    value=value,
-                    n=n,
-                    reported=reported,
-                    reason=reason,
-                )
-            )
+            to_update.append(group_score_row(campaign_id, key, fields, pk=found[0]))
     if stale:
         GroupScore.objects.filter(pk__in=stale).delete()
     if to_update:
-        GroupScore.objects.bulk_update(to_update, list(_ROW_FIELDS), batch_size=1000)
+        GroupScore.objects.bulk_update(to_update, list(GROUP_SCORE_FIELDS), batch_size=1000)
     if not to_create:
         return
     if connection.vendor == "postgresql":
         _copy_group_scores(to_create)
         return
     GroupScore.objects.bulk_create(
-        (
-            GroupScore(
-                campaign_id=campaign_id,
-                breakdown=key[0],
-                group=key[1],
-                key=key[2],
-                **dict(zip(_ROW_FIELDS, fields, strict=True)),
-            )
-            for campaign_id, key, fields in to_create
-        ),
+        (group_score_row(campaign_id, key, fields) for campaign_id, key, fields in to_create),
         batch_size=1000,
     )
 
@@ -226,7 +200,7 @@ def campaigns_rescore_all(
     `services.benchmarks_rebuild`."""
     now = now or timezone.now()
     ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
-    for batch in _batches(ids, batch_size):
+    for batch in id_batches(ids, batch_size):
         with transaction.atomic():
             Campaign.objects.filter(pk__in=batch).update(scores_dirty=False)
             campaigns = list(

@@ -350,6 +350,24 @@ def _score_rows(score_set: CampaignScoreSet) -> dict[RowKey, RowFields]:
     return rows
 
 
+GROUP_SCORE_FIELDS = ("position", "value", "n", "reported", "reason")
+
+
+def group_score_row(
+    campaign_id: int, key: RowKey, fields: RowFields, *, pk: int | None = None
+) -> GroupScore:
+    """One GroupScore from its key (breakdown, group, score key) and its stored fields."""
+    breakdown, group, score_key = key
+    return GroupScore(
+        pk=pk,
+        campaign_id=campaign_id,
+        breakdown=breakdown,
+        group=group,
+        key=score_key,
+        **dict(zip(GROUP_SCORE_FIELDS, fields, strict=True)),
+    )
+
+
 def _group_scores_store(campaign: Campaign, score_set: CampaignScoreSet) -> bool:
     """Upsert the campaign's GroupScore rows, writing only what changed (so ids stay, and a run
     that changes nothing writes nothing). Returns whether the whole-campaign scores changed.
@@ -371,25 +389,13 @@ def _group_scores_store(campaign: Campaign, score_set: CampaignScoreSet) -> bool
         found = existing.get(key)
         if found is not None and found[1] == fields:
             continue
-        position, value, n, reported, reason = fields
-        row = GroupScore(
-            pk=found[0] if found is not None else None,
-            campaign=campaign,
-            breakdown=key[0],
-            group=key[1],
-            key=key[2],
-            position=position,
-            value=value,
-            n=n,
-            reported=reported,
-            reason=reason,
-        )
+        row = group_score_row(campaign.pk, key, fields, pk=found[0] if found is not None else None)
         (to_create if found is None else to_update).append(row)
         whole_changed = whole_changed or key[0] == GroupScore.Breakdown.WHOLE
     if stale:
         GroupScore.objects.filter(pk__in=stale).delete()
     if to_update:
-        GroupScore.objects.bulk_update(to_update, ["position", "value", "n", "reported", "reason"])
+        GroupScore.objects.bulk_update(to_update, list(GROUP_SCORE_FIELDS))
     if to_create:
         GroupScore.objects.bulk_create(to_create)
     return whole_changed
@@ -733,7 +739,7 @@ def campaign_rescore_followup(
 # --- refreshing ranks and landmarks --------------------------------------------------------------
 
 
-def _batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
+def id_batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
 
@@ -757,7 +763,7 @@ def campaign_results_refresh(
         scored = scored.filter(campaign_id__in=list(campaign_ids))
     ids = list(scored.values_list("campaign_id", flat=True))
     changed = 0
-    for batch in _batches(ids, REFRESH_BATCH_SIZE):
+    for batch in id_batches(ids, REFRESH_BATCH_SIZE):
         with transaction.atomic():
             campaigns = list(
                 Campaign.objects.select_for_update(of=("self",))
