@@ -29,6 +29,7 @@ from onpoint import tasks
 from onpoint.models import GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import campaign_of, district_named, respond, uniform
+from tests.trust.stack import children_of
 
 pytestmark = pytest.mark.redis
 
@@ -147,20 +148,6 @@ def _reset_producers(app: Any) -> None:
     # them from the configuration just set (kombu keeps one pool per broker URL, left open).
     app._pool = None
     app.__dict__.pop("amqp", None)
-
-
-def children_of(pid: int) -> list[int]:
-    """The processes whose parent is `pid` (Linux /proc; no pgrep needed)."""
-    children = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            # "pid (name) state ppid ...": the name may hold spaces, so split after its ")".
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue  # the process ended meanwhile
-        if int(fields[1]) == pid:
-            children.append(int(stat.parent.name))
-    return children
 
 
 def wait_until(condition: Callable[[], bool], timeout: float) -> float:
