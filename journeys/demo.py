@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from journeys.demo_world import (
@@ -30,7 +29,7 @@ from journeys.demo_world import (
     world_generate,
 )
 from journeys.models import District, Membership, Milestone, School
-from onpoint.services import benchmarks_rebuild, campaign_rescore
+from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields
@@ -212,14 +211,15 @@ def _quiet(logger_name: str) -> Iterator[None]:
 
 
 def demo_scores_recompute(world: World) -> int:
-    """Score the world's dirty or never-scored campaigns, then rebuild the benchmarks once.
+    """Score the world's closed campaigns whose released scores are missing or stale, then
+    rebuild the benchmarks once. Open campaigns stay unscored until they close (method 1.1).
 
     Runs after the world is committed, as the worker would: it reads only committed rows.
     Returns how many campaigns were scored; a second run finds none and rebuilds nothing.
     """
     campaigns = list(
-        Campaign.objects.filter(district__slug__in=[d.slug for d in world.districts])
-        .filter(Q(scores_dirty=True) | Q(result__isnull=True))
+        campaigns_to_release(timezone.now())
+        .filter(district__slug__in=[d.slug for d in world.districts])
         .order_by("pk")
     )
     with _quiet("onpoint.services"):

@@ -88,6 +88,8 @@ class District(models.Model):
 class School(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
+    # How many staff a campaign may expect to answer at this school: its response rate's base.
+    expected_responses = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]

@@ -64,7 +64,7 @@ PLACE_LEADERS_ONLY = "Only the district's leaders change where it places itself 
 MILESTONES_NOT_ALLOWED = "Only the district's leaders and consultants change its milestones."
 # Before its first survey a landmark has nothing to go on; the stop says what will show there.
 LANDMARK_WAITING = (
-    "This landmark shows once the district's first survey has opened and has answers."
+    "This landmark shows once the district's first survey has closed and its results are released."
 )
 
 
@@ -96,14 +96,15 @@ def _journey_page(
             )
             for key in LANDMARK_KEYS
         ]
-    opened = [s for s in journey.campaigns if s.campaign.opens_at <= now]
+    # Only released results are drawn: an open campaign shows its count alone (method 1.1).
+    released = [s for s in journey.campaigns if s.results_ready]
     chart = charts.growth_curve(
         key="onpoint-journey",
         score_key=ONPOINT,
         benchmarks={stage: journey.benchmarks.stages[stage][ONPOINT] for stage in STAGES},
         points=[
             charts.StagePoint(stage=s.stage, label=s.campaign.name, score=s.scores[ONPOINT])
-            for s in opened
+            for s in released
         ],
     )
     current_place = district.path_place

@@ -26,6 +26,7 @@ from onpoint import selectors
 from onpoint.benchmarks import Benchmark
 from onpoint.scoring import Score, round_for_display
 from onpoint.structure import SCORE_KEYS
+from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
 UNKNOWN_BENCHMARK_VERSION = "No benchmark version {version}."
@@ -51,13 +52,57 @@ def score_json(score: Score, percentile_rank: float | None = None, *, ranked: bo
     return shown
 
 
+def participation_json(participation: Participation) -> dict[str, Any]:
+    return {
+        "n_responses": participation.n_responses,
+        "expected_responses": participation.expected_responses,
+        "response_rate": participation.response_rate,
+        "responses_by_school": [
+            {
+                "school": school.school,
+                "n_responses": school.n_responses,
+                "expected_responses": school.expected_responses,
+                "response_rate": school.response_rate,
+            }
+            for school in participation.by_school
+        ],
+    }
+
+
+def unready_json(scores: selectors.CampaignScores) -> dict[str, Any]:
+    """The contract's unreleased shape (api-v1.md, "Scores"): counts, no score of any kind. A
+    campaign that closed moments ago answers the same with `released` true and
+    `recompute_pending` true until its scores are stored."""
+    assert scores.participation is not None
+    campaign = scores.campaign
+    return {
+        "campaign": campaign.pk,
+        "district": campaign.district.slug,
+        "stage": scores.stage,
+        **participation_json(scores.participation),
+        "released": scores.released,
+        "releases_at": campaign.closes_at,
+        "computed_at": None,
+        "recompute_pending": scores.recompute_pending,
+        "scores": None,
+        "by_school": None,
+        "by_role": None,
+        "landmarks": None,
+        "alignment": None,
+    }
+
+
 def scores_json(scores: selectors.CampaignScores) -> dict[str, Any]:
+    if not scores.results_ready:
+        return unready_json(scores)
     version = scores.benchmark_version
     return {
         "campaign": scores.campaign.pk,
         "district": scores.campaign.district.slug,
         "stage": scores.stage,
         "n_responses": scores.n_responses,
+        "released": True,
+        "releases_at": scores.campaign.closes_at,
         "computed_at": scores.computed_at,
         "recompute_pending": scores.recompute_pending,
         "benchmark_version": version.pk if version is not None else None,
@@ -135,7 +180,8 @@ class CampaignScoresView(APIView):
     """GET /api/v1/campaigns/{id}/scores/: the campaign's stored scores, as last computed.
 
     A campaign of a district the user may not see is 404, like one that does not exist.
-    `recompute_pending` is true while responses wait for the worker's recompute.
+    Before it closes a campaign answers with counts only (`released` false); once closed,
+    `recompute_pending` is true while its released scores are being computed.
     `?benchmark_version=ID` ranks against an older benchmark version (a past board report).
     """
 

@@ -23,6 +23,7 @@ from onpoint.structure import (
     SCORE_LABELS,
     STAGE_LABELS,
 )
+from surveys.participation import Participation
 
 CSV_COLUMNS = (
     "section",
@@ -150,4 +151,31 @@ def campaign_csv_rows(
             ROLE_LABELS.get(gap.high_role, gap.high_role) if gap.high_role else "",
             ROLE_LABELS.get(gap.low_role, gap.low_role) if gap.low_role else "",
             "yes" if gap.divided else "no",
+        ]
+
+
+PARTICIPATION_COLUMNS = ("school", "responses", "expected_responses", "response_rate_percent")
+NO_SCHOOL_NAMED = "(no school named)"
+ALL_SCHOOLS = "(whole campaign)"
+
+
+def participation_csv_rows(participation: Participation) -> Iterator[list[str]]:
+    """A campaign whose results are not released: its counts only, overall then by school."""
+    yield list(PARTICIPATION_COLUMNS)
+
+    def rate(value: float | None) -> str:
+        return _number(None if value is None else 100 * value)
+
+    yield [
+        ALL_SCHOOLS,
+        str(participation.n_responses),
+        str(participation.expected_responses or ""),
+        rate(participation.response_rate),
+    ]
+    for school in participation.by_school:
+        yield [
+            safe_text(school.school) if school.school is not None else NO_SCHOOL_NAMED,
+            str(school.n_responses),
+            str(school.expected_responses or ""),
+            rate(school.response_rate),
         ]

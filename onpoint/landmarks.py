@@ -363,19 +363,20 @@ def _onpoint_reported(scores: Mapping[str, Score]) -> bool:
 def previous_campaign(
     campaigns: Iterable[CampaignFacts], current: CampaignFacts
 ) -> CampaignFacts | None:
-    """P of method section 6: the latest campaign of the same district that opened strictly
-    earlier than `current` and whose Onpoint score is reported.
+    """P of method section 6: the latest closed campaign of the same district that opened
+    strictly earlier than `current` and whose Onpoint score is reported.
 
     Section 9: excluded campaigns count, and among earlier campaigns with the same `opens_at`
     the one created last is the latest. A campaign opening at the same moment as `current` is
-    not earlier, whatever its creation order. Open campaigns count too: the method asks only
-    for a reported Onpoint score.
+    not earlier, whatever its creation order. An open campaign is never P (method 1.1: its
+    scores are not released).
     """
     earlier = [
         campaign
         for campaign in campaigns
         if campaign.district_id == current.district_id
         and campaign.opens_at < current.opens_at
+        and campaign.closed
         and campaign.onpoint_reported
     ]
     return max(earlier, key=chronological, default=None)

@@ -92,8 +92,9 @@ class Journey:
     """What a district's journey map shows.
 
     `campaigns` are oldest first. `landmark_campaign` is the campaign whose landmarks are the
-    stops on the path: the latest opened campaign whose Onpoint score is reported, or else the
-    latest opened campaign (None before the first campaign opens).
+    stops on the path: the latest released campaign whose Onpoint score is reported, or else the
+    latest released campaign (None before the first campaign's results are released: an open
+    campaign shows counts only, method 1.1).
     """
 
     district: District
@@ -105,18 +106,14 @@ class Journey:
     milestones: list[Milestone]
 
 
-def _opened(summary: CampaignSummary, now: dt.datetime) -> bool:
-    return summary.campaign.opens_at <= now
-
-
 def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journey:
     """Six queries at most: the district's campaigns with their results and whole scores (2),
     the benchmark versions they were ranked against (1), the benchmarks the landmark campaign
     was computed against (2, one when no version exists) and the milestones (1)."""
     campaigns = selectors.district_campaign_history(district=district)
-    opened = [summary for summary in campaigns if _opened(summary, now)]
-    reported = [summary for summary in opened if summary.scores[ONPOINT].reported]
-    candidates = reported or opened
+    released = [summary for summary in campaigns if summary.results_ready]
+    reported = [summary for summary in released if summary.scores[ONPOINT].reported]
+    candidates = reported or released
     landmark_campaign = candidates[-1] if candidates else None
     version_ids = {s.benchmark_version_id for s in campaigns if s.benchmark_version_id}
     versions = {v.pk: v for v in BenchmarkVersion.objects.filter(pk__in=version_ids)}
@@ -154,11 +151,12 @@ class Dashboard:
     benchmarks: BenchmarkSet
 
 
-def dashboard_of(*, campaign: Campaign) -> Dashboard:
-    """Six queries: the campaign's result and group scores (2), the district's campaigns with
-    their results and whole scores (2), and the benchmarks the ranks were computed against
-    (2; one when no version exists). `campaign.district` must be loaded."""
-    scores = selectors.campaign_scores(campaign=campaign)
+def dashboard_of(*, campaign: Campaign, scores: CampaignScores | None = None) -> Dashboard:
+    """Six queries: the campaign's result and group scores (2, none when `scores` is given),
+    the district's campaigns with their results and whole scores (2), and the benchmarks the
+    ranks were computed against (2; one when no version exists). `campaign.district` must be
+    loaded."""
+    scores = scores or selectors.campaign_scores(campaign=campaign)
     history = selectors.district_campaign_history(district=campaign.district)
     version_id = scores.benchmark_version.pk if scores.benchmark_version else None
     return Dashboard(scores=scores, history=history, benchmarks=_benchmarks_for(version_id))
@@ -179,10 +177,14 @@ COMPARE_SORTS: Final[dict[str, str]] = {
 
 
 def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
-    """A district's campaigns that have opened, latest first (by opening, then creation)."""
-    return Campaign.objects.filter(district=OuterRef("pk"), opens_at__lte=now).order_by(
-        "-opens_at", "-pk"
-    )
+    """A district's released campaigns (closed, with their scores stored since), latest first
+    (by opening, then creation). An open campaign, or one still being scored, changes nothing
+    on the compare page (method 1.1, "Release")."""
+    return Campaign.objects.filter(
+        district=OuterRef("pk"),
+        closes_at__lte=now,
+        result__computed_at__gte=F("closes_at"),
+    ).order_by("-opens_at", "-pk")
 
 
 def _result_of_latest() -> QuerySet[CampaignResult]:
@@ -258,9 +260,7 @@ class CompareRow:
 
     @property
     def response_rate(self) -> float | None:
-        if self.latest is None or not self.latest.campaign.expected_responses:
-            return None
-        return self.latest.n_responses / self.latest.campaign.expected_responses
+        return self.latest.response_rate if self.latest is not None else None
 
 
 def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:

@@ -23,6 +23,7 @@ from onpoint.alignment import alignment_of
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.services import (
     BREAKDOWN_COLUMNS,
+    CELL_COUNTS_ONLY,
     GROUP_SCORE_FIELDS,
     CampaignScoreSet,
     RowFields,
@@ -78,6 +79,7 @@ def batch_score_sets(campaigns: Sequence[Campaign]) -> dict[int, CampaignScoreSe
     for grid, members in by_grid.items():
         ids = [c.pk for c in members]
         whole, school, role = (_breakdown_rows(ids, grid, b) for b in ("whole", "school", "role"))
+        cell = _breakdown_rows(ids, CELL_COUNTS_ONLY, "cell")
         for campaign_id in ids:
             aggregates = aggregates_of_rows(
                 campaign_id,
@@ -85,6 +87,7 @@ def batch_score_sets(campaigns: Sequence[Campaign]) -> dict[int, CampaignScoreSe
                 whole_rows=whole.get(campaign_id, []),
                 school_rows=school.get(campaign_id, []),
                 role_rows=role.get(campaign_id, []),
+                cell_rows=cell.get(campaign_id, []),
             )
             score_sets[campaign_id] = campaign_score_set(aggregates)
     return score_sets
@@ -208,6 +211,11 @@ def campaigns_rescore_all(
                 .select_related("district", "instrument")
                 .order_by("pk")
             )
+            # Method 1.1, "Release": a campaign that has not closed keeps no scores.
+            unreleased = [c.pk for c in campaigns if not c.is_closed(now)]
+            GroupScore.objects.filter(campaign_id__in=unreleased).delete()
+            CampaignResult.objects.filter(campaign_id__in=unreleased).delete()
+            campaigns = [c for c in campaigns if c.is_closed(now)]
             score_sets = batch_score_sets(campaigns)
             _group_scores_store(score_sets)
             _results_store(campaigns, score_sets, now)

@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journeys.models import District
 from onpoint.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.benchmarks import Benchmark
-from onpoint.landmarks import Landmark, landmarks_of
+from onpoint.landmarks import Landmark
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.scoring import Score
@@ -39,7 +40,8 @@ from onpoint.structure import (
     SCORE_KEYS,
     STAGES,
 )
-from surveys.models import Campaign
+from surveys.models import Campaign, Response
+from surveys.participation import Participation, campaign_participation, response_rate
 
 
 def _no_responses() -> dict[str, Score]:
@@ -95,7 +97,11 @@ class CampaignScores:
     - `by_school`, `by_role`: the groups in Unicode code point order of their names, each with
       its scores after complementary suppression. A school or role with no response is absent.
     - `landmarks`: keyed as LANDMARK_KEYS; `alignment`: from the by-role scores.
-    - `computed_at` is None and `recompute_pending` True while the campaign was never scored.
+    - `released`: the campaign has closed (method 1.1, section 4, "Release"). An unreleased
+      campaign carries no score, rank, landmark or alignment, only `participation` (counts);
+      pages and the API show nothing else of it.
+    - `computed_at` is None and `recompute_pending` True while the released scores are being
+      prepared (the campaign closed moments ago).
     - `benchmark_version`: the version the ranks and landmarks were computed against (None
       while no benchmarks exist).
     """
@@ -115,6 +121,13 @@ class CampaignScores:
         default_factory=lambda: Alignment(gap=None, categories=dict.fromkeys(CATEGORY_KEYS, NO_GAP))
     )
     previous_campaign_id: int | None = None
+    released: bool = True
+    participation: Participation | None = None
+
+    @property
+    def results_ready(self) -> bool:
+        """Released and computed: the only state in which a page may show a score."""
+        return self.released and self.computed_at is not None
 
 
 def _groups(rows: Iterable[GroupScore], breakdown: str) -> list[Group]:
@@ -147,7 +160,8 @@ def campaign_scores(
     """
     found = _campaign_scores_stored(campaign)
     if (
-        benchmark_version is None
+        not found.results_ready
+        or benchmark_version is None
         or found.computed_at is None
         or (
             found.benchmark_version is not None
@@ -172,25 +186,35 @@ def campaign_scores(
     )
 
 
+def _not_ready(campaign: Campaign, stage: str, *, released: bool) -> CampaignScores:
+    """A campaign whose scores no one may see yet: open, or closed moments ago and still being
+    scored. Its counts only (two queries)."""
+    participation = campaign_participation(campaign=campaign)
+    return CampaignScores(
+        campaign=campaign,
+        stage=stage,
+        n_responses=participation.n_responses,
+        computed_at=None,
+        recompute_pending=released,
+        benchmark_version=None,
+        scores=_no_responses(),
+        percentile_ranks=dict.fromkeys(SCORE_KEYS),
+        released=released,
+        participation=participation,
+    )
+
+
 def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
     stage = campaign.district.stage_on(campaign.opens_on)
+    if not campaign.is_closed():
+        return _not_ready(campaign, stage, released=False)
     result = (
         CampaignResult.objects.select_related("benchmark_version").filter(campaign=campaign).first()
     )
-    if result is None:
-        scores = _no_responses()
-        return CampaignScores(
-            campaign=campaign,
-            stage=stage,
-            n_responses=0,
-            computed_at=None,
-            recompute_pending=True,
-            benchmark_version=None,
-            scores=scores,
-            percentile_ranks=dict.fromkeys(SCORE_KEYS),
-            # The landmarks of no scores (each "unknown", or "not yet"), from the pure function.
-            landmarks=landmarks_of(stage, scores, None, {}),
-        )
+    # A result computed before the campaign closed is not the released one (version 1 scored
+    # open campaigns live; the sweep scores it again).
+    if result is None or result.computed_at < campaign.closes_at:
+        return _not_ready(campaign, stage, released=True)
     rows = list(GroupScore.objects.filter(campaign=campaign))
     whole = {
         row.key: score_of_row(row) for row in rows if row.breakdown == GroupScore.Breakdown.WHOLE
@@ -230,6 +254,16 @@ class CampaignSummary:
     percentile_ranks: dict[str, float | None]
     landmarks: dict[str, Landmark]
     alignment_gap: float | None
+    released: bool = True
+
+    @property
+    def results_ready(self) -> bool:
+        """Released and computed: the only state in which a page may show its scores."""
+        return self.released and self.computed_at is not None
+
+    @property
+    def response_rate(self) -> float | None:
+        return response_rate(self.n_responses, self.campaign.expected_responses)
 
 
 def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary]:
@@ -239,7 +273,19 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
 
     The caller restricts `campaigns` to what the user may see (districts_visible_to).
     """
-    listed = list(campaigns.select_related("district", "result"))
+    live = (
+        Response.objects.filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    listed = list(
+        campaigns.select_related("district", "result").annotate(
+            live_responses=Coalesce(Subquery(live), 0)
+        )
+    )
+    now = timezone.now()
     whole: dict[int, dict[str, Score]] = defaultdict(dict)
     for row in GroupScore.objects.filter(
         campaign__in=[c.pk for c in listed], breakdown=GroupScore.Breakdown.WHOLE
@@ -249,20 +295,23 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
     for campaign in listed:
         stage = campaign.district.stage_on(campaign.opens_on)
         result: CampaignResult | None = getattr(campaign, "result", None)
-        if result is None:
-            scores = _no_responses()
+        released = campaign.is_closed(now)
+        if not released or result is None or result.computed_at < campaign.closes_at:
+            # Counts only: open, or closed moments ago and still being scored (see
+            # campaign_scores).
             summaries.append(
                 CampaignSummary(
                     campaign=campaign,
                     stage=stage,
-                    n_responses=0,
+                    n_responses=campaign.live_responses,  # type: ignore[attr-defined]
                     computed_at=None,
-                    recompute_pending=True,
+                    recompute_pending=released,
                     benchmark_version_id=None,
-                    scores=scores,
+                    scores=_no_responses(),
                     percentile_ranks=dict.fromkeys(SCORE_KEYS),
-                    landmarks=landmarks_of(stage, scores, None, {}),
+                    landmarks={},
                     alignment_gap=None,
+                    released=released,
                 )
             )
             continue

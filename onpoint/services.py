@@ -25,8 +25,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -35,10 +33,9 @@ from functools import lru_cache, partial, reduce
 from typing import Any
 
 from celery import Task
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, IntegerField, Sum
+from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
@@ -65,7 +62,7 @@ from onpoint.models import (
 )
 from onpoint.scoring import Aggregate, ItemSpec, Score, group_scores
 from onpoint.structure import CATEGORIES, SCORE_KEYS, STAGES
-from onpoint.suppression import breakdown_scores
+from onpoint.suppression import across_breakdowns, breakdown_scores
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.selectors import item_specs
 
@@ -80,8 +77,6 @@ SCHOOL_NAMED_UNSPECIFIED = "Unspecified (school)"
 # worker test counts runs even where a line is printed by two handlers.
 RESCORED = "campaign %s rescored: %s responses (run %s)"
 RESCORE_SKIPPED = "campaign %s: nothing to recompute (another run claimed it)"
-RESCORE_HELD = "campaign %s: rescore held by ONPOINT_RESCORE_TEST_HOLD"
-TEST_HOLD_MAX_SECONDS = 60
 ENQUEUE_FAILED = "could not enqueue %s for %s (broker down?); the sweep will catch up"
 MEAN_OFF_GRID = (
     "campaign %s: %s scores are not on the instrument's grid; using the database's AVG instead"
@@ -99,6 +94,10 @@ RECOMPUTE_DELAY_SECONDS = RECOMPUTE_DEBOUNCE_SECONDS + 0.5
 # Benchmark rebuilds read every campaign: coalesced over a longer window.
 REBUILD_DEBOUNCE_SECONDS = 10
 RECOMPUTE_KEY = "onpoint:recompute:{campaign_id}"
+# A release is scheduled (a task due at closes_at) for campaigns closing within this many
+# seconds: the sweep's period, with a margin.
+RELEASE_LOOKAHEAD_SECONDS = 90
+RELEASE_KEY = "onpoint:release:{campaign_id}:{closes_at}"
 REBUILD_KEY = "onpoint:rebuild-benchmarks"
 
 # Campaigns whose ranks and landmarks are refreshed in one transaction by a rebuild: their rows
@@ -124,6 +123,8 @@ class CampaignAggregates:
     whole: GroupAggregates
     by_school: dict[str, GroupAggregates]
     by_role: dict[str, GroupAggregates]
+    # (school group, role) -> {score key: n}: the graph of suppression across breakdowns.
+    cells: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)
 
 
 def _lcm_up_to(n: int) -> int:
@@ -153,6 +154,10 @@ def _aggregate_expressions(grid: int) -> dict[str, Any]:
     x.x5 to the wrong side of its one-decimal rounding.
     """
     expressions: dict[str, Any] = {"n_responses": Count("pk")}
+    if grid == CELL_COUNTS_ONLY:
+        # A school x role cell needs only each score's n (method 1.1, across breakdowns).
+        expressions.update({f"{column}__n": Count(column) for column in SCORE_COLUMNS})
+        return expressions
     for column in SCORE_COLUMNS:
         expressions[f"{column}__avg"] = Avg(column)
         expressions[f"{column}__n"] = Count(column)
@@ -199,12 +204,16 @@ def _group_aggregates(row: Mapping[str, Any], *, grid: int, campaign_id: int) ->
     return GroupAggregates(n_responses=int(row["n_responses"] or 0), aggregates=aggregates)
 
 
+# Passed as the grid, asks `_aggregate_expressions` for the counts alone.
+CELL_COUNTS_ONLY = 0
+
 # Each breakdown's GROUP BY columns. The whole campaign is grouped by the campaign itself: one
 # row, or none when it has no responses.
 BREAKDOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "whole": ("campaign_id",),
     "school": ("school_id", "school__name"),
     "role": ("role",),
+    "cell": ("school_id", "school__name", "role"),
 }
 # Stands in for the campaign's id while the ORM writes the SQL once (see _aggregate_sql).
 _CAMPAIGN_PLACEHOLDER = -7_351_982_046
@@ -257,7 +266,16 @@ def campaign_aggregates(*, campaign: Campaign) -> CampaignAggregates:
         whole_rows=_aggregate_rows(campaign.pk, grid, "whole"),
         school_rows=_aggregate_rows(campaign.pk, grid, "school"),
         role_rows=_aggregate_rows(campaign.pk, grid, "role"),
+        cell_rows=_aggregate_rows(campaign.pk, CELL_COUNTS_ONLY, "cell"),
     )
+
+
+def _school_group_name(row: Mapping[str, Any]) -> str:
+    if row["school_id"] is None:
+        return UNSPECIFIED_SCHOOL
+    if row["school__name"] == UNSPECIFIED_SCHOOL:
+        return SCHOOL_NAMED_UNSPECIFIED
+    return str(row["school__name"])
 
 
 def aggregates_of_rows(
@@ -267,26 +285,25 @@ def aggregates_of_rows(
     whole_rows: Sequence[Mapping[str, Any]],
     school_rows: Sequence[Mapping[str, Any]],
     role_rows: Sequence[Mapping[str, Any]],
+    cell_rows: Sequence[Mapping[str, Any]],
 ) -> CampaignAggregates:
     """One campaign's aggregates from its rows of the three breakdowns' GROUP BYs (shared by
     `campaign_aggregates` and the batched full recompute, `onpoint.rescore_all`)."""
     to_group = partial(_group_aggregates, grid=grid, campaign_id=campaign_id)
     whole = to_group(whole_rows[0]) if whole_rows else _NO_RESPONSES
 
-    by_school: dict[str, GroupAggregates] = {}
-    for row in school_rows:
-        if row["school_id"] is None:
-            name = UNSPECIFIED_SCHOOL
-        elif row["school__name"] == UNSPECIFIED_SCHOOL:
-            name = SCHOOL_NAMED_UNSPECIFIED
-        else:
-            name = row["school__name"]
-        by_school[name] = to_group(row)
+    by_school = {_school_group_name(row): to_group(row) for row in school_rows}
     # School names are unique in a district whatever their case, so no two groups share one.
     assert len(by_school) == len(school_rows), "two schools' groups have the same name"
 
     by_role = {row["role"]: to_group(row) for row in role_rows}
-    return CampaignAggregates(whole=whole, by_school=by_school, by_role=by_role)
+    cells = {
+        (_school_group_name(row), row["role"]): {
+            column: int(row[f"{column}__n"] or 0) for column in SCORE_COLUMNS
+        }
+        for row in cell_rows
+    }
+    return CampaignAggregates(whole=whole, by_school=by_school, by_role=by_role, cells=cells)
 
 
 # --- scores of a campaign ------------------------------------------------------------------------
@@ -303,19 +320,23 @@ class CampaignScoreSet:
 
 
 def campaign_score_set(aggregates: CampaignAggregates) -> CampaignScoreSet:
-    """Suppression by the pure functions: group_scores for the whole, breakdown_scores for the
-    breakdowns (complementary suppression is per breakdown, method section 4)."""
+    """Suppression by the pure functions: group_scores for the whole, breakdown_scores within
+    each breakdown, then across_breakdowns (method 1.1, section 4)."""
+    whole = group_scores(aggregates.whole.aggregates, aggregates.whole.n_responses)
+    by_school = breakdown_scores(
+        {name: group.aggregates for name, group in aggregates.by_school.items()},
+        {name: group.n_responses for name, group in aggregates.by_school.items()},
+    )
+    n_by_role = {name: group.n_responses for name, group in aggregates.by_role.items()}
+    by_role = breakdown_scores(
+        {name: group.aggregates for name, group in aggregates.by_role.items()}, n_by_role
+    )
+    across_breakdowns(whole, by_school, by_role, aggregates.cells, n_by_role)
     return CampaignScoreSet(
         n_responses=aggregates.whole.n_responses,
-        whole=group_scores(aggregates.whole.aggregates, aggregates.whole.n_responses),
-        by_school=breakdown_scores(
-            {name: group.aggregates for name, group in aggregates.by_school.items()},
-            {name: group.n_responses for name, group in aggregates.by_school.items()},
-        ),
-        by_role=breakdown_scores(
-            {name: group.aggregates for name, group in aggregates.by_role.items()},
-            {name: group.n_responses for name, group in aggregates.by_role.items()},
-        ),
+        whole=whole,
+        by_school=by_school,
+        by_role=by_role,
     )
 
 
@@ -624,24 +645,26 @@ class RescoreOutcome:
     affects_benchmarks: bool
 
 
-def _test_hold(campaign_id: int) -> None:
-    # Test-only (tests/onpoint/test_worker.py): while the file named by the setting exists, wait
-    # here, after the dirty flag was claimed and before anything was written, so that a SIGKILL
-    # lands in the middle of a recompute. Unset in production: one getattr per rescore.
-    hold = getattr(settings, "ONPOINT_RESCORE_TEST_HOLD", "")
-    if not hold or not os.path.exists(hold):
-        return
-    logger.warning(RESCORE_HELD, campaign_id)
-    deadline = time.monotonic() + TEST_HOLD_MAX_SECONDS
-    while os.path.exists(hold) and time.monotonic() < deadline:
-        time.sleep(0.05)
+def _unreleased_clear(campaign: Campaign) -> RescoreOutcome:
+    """An unreleased campaign keeps no scores at all (method 1.1, section 4, "Release"): a
+    leader who looked before and after one colleague submitted would learn their answers."""
+    deleted, _ = GroupScore.objects.filter(campaign=campaign).delete()
+    CampaignResult.objects.filter(campaign=campaign).delete()
+    return RescoreOutcome(
+        campaign_id=campaign.pk,
+        district_id=campaign.district_id,
+        n_responses=0,
+        whole_changed=deleted > 0,
+        affects_benchmarks=False,
+    )
 
 
 def _rescore_locked(campaign: Campaign, *, now: dt.datetime) -> RescoreOutcome:
     """The rescore proper. The caller holds the campaign row's lock inside a transaction."""
+    if not campaign.is_closed(now):
+        return _unreleased_clear(campaign)
     aggregates = campaign_aggregates(campaign=campaign)
     score_set = campaign_score_set(aggregates)
-    _test_hold(campaign.pk)
     whole_changed = _group_scores_store(campaign, score_set)
 
     facts = campaign_facts(campaign, score_set.whole, now=now)
@@ -923,18 +946,31 @@ class SweepOutcome:
     rebuild_requested: bool
 
 
-def campaigns_sweep(*, now: dt.datetime | None = None) -> SweepOutcome:
-    """Every minute (beat): enqueue a recompute of every dirty or never-scored campaign, and a
-    benchmark rebuild when a campaign opened or closed since the last one.
+def campaigns_to_release(now: dt.datetime) -> QuerySet[Campaign]:
+    """Closed campaigns whose released scores are missing or stale: never computed since they
+    closed, or marked dirty (an import into a closed campaign)."""
+    return Campaign.objects.filter(closes_at__lte=now).filter(
+        Q(scores_dirty=True) | Q(result__isnull=True) | Q(result__computed_at__lt=F("closes_at"))
+    )
 
-    This is the safety net of the coalescing: whatever a lost message or a broker outage left
-    behind is caught up within a minute.
+
+def campaigns_sweep(*, now: dt.datetime | None = None) -> SweepOutcome:
+    """Every minute (beat): enqueue a rescore of every closed campaign whose released scores
+    are missing or stale, a release due at `closes_at` for each campaign closing before the
+    next sweep, and a benchmark rebuild when a campaign opened or closed since the last one.
+
+    This is the safety net: whatever a lost message or a broker outage left behind is caught
+    up within a minute.
     """
-    dirty = Campaign.objects.filter(scores_dirty=True).values_list("pk", flat=True)
-    unscored = Campaign.objects.filter(result__isnull=True).values_list("pk", flat=True)
-    ids = sorted({*dirty, *unscored})
+    now = now or timezone.now()
+    ids = sorted(campaigns_to_release(now).values_list("pk", flat=True))
     for campaign_id in ids:
         _recompute_enqueue(campaign_id, debounce=False)
+    closing_soon = Campaign.objects.filter(
+        closes_at__gt=now, closes_at__lte=now + dt.timedelta(seconds=RELEASE_LOOKAHEAD_SECONDS)
+    ).values_list("pk", "closes_at")
+    for campaign_id, closes_at in closing_soon:
+        campaign_release_schedule(campaign_id, closes_at)
     stale = benchmarks_stale(now=now)
     if stale:
         benchmarks_rebuild_request()
@@ -988,9 +1024,37 @@ def campaign_scores_request(campaign_id: int) -> None:
     transaction.on_commit(partial(_recompute_enqueue, campaign_id, debounce=True), robust=True)
 
 
+def campaign_release_schedule(campaign_id: int, closes_at: dt.datetime) -> None:
+    """Enqueue the campaign's rescore due at `closes_at`, once per closing time.
+
+    Only for closings before the next sweep (the sweep calls this each minute): a message held
+    for weeks by the broker would be delivered again at every visibility timeout. Nothing to do
+    in the embedded mode, where tasks run at once (the embedded sweep releases it instead).
+    """
+    if _eager():
+        return
+    from onpoint.tasks import recompute_campaign as recompute_campaign_task
+
+    key = RELEASE_KEY.format(campaign_id=campaign_id, closes_at=closes_at.timestamp())
+    if not cache.add(key, 1, timeout=RELEASE_LOOKAHEAD_SECONDS * 3):
+        return
+    Campaign.objects.filter(pk=campaign_id).update(scores_dirty=True)
+    try:
+        recompute_campaign_task.apply_async((campaign_id,), eta=closes_at, retry=False)
+    except Exception:
+        logger.warning(ENQUEUE_FAILED, recompute_campaign_task.name, campaign_id, exc_info=True)
+        cache.delete(key)
+
+
 def _campaign_refresh(campaign_id: int) -> None:
     Campaign.objects.filter(pk=campaign_id).update(scores_dirty=True)
     _recompute_enqueue(campaign_id, debounce=False)
+    closes_at = Campaign.objects.filter(pk=campaign_id).values_list("closes_at", flat=True).first()
+    now = timezone.now()
+    if closes_at is not None and now < closes_at <= now + dt.timedelta(
+        seconds=RELEASE_LOOKAHEAD_SECONDS
+    ):
+        campaign_release_schedule(campaign_id, closes_at)
     benchmarks_rebuild_request()
 
 

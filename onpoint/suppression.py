@@ -1,9 +1,12 @@
-"""Scores of one breakdown (by school, or by role) of one campaign (method sections 4 and 9)."""
+"""Complementary suppression (method 1.1, sections 4 and 9): within one breakdown (by school, or
+by role) of one campaign, then across the two breakdowns."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 
+from onpoint.min_cut import components, min_cut
 from onpoint.scoring import Aggregate, Score, group_scores, onpoint_score
 from onpoint.structure import (
     CATEGORY_KEYS,
@@ -14,6 +17,14 @@ from onpoint.structure import (
 )
 
 GROUPS_MISMATCH = "groups and n_responses must name the same groups"
+
+# The two nodes that gather the suppressed groups of each breakdown (method section 4, "Across
+# breakdowns"). Tuples, so that no school or role name can be mistaken for them.
+SUPPRESSED_SCHOOLS = ("suppressed", "schools")
+SUPPRESSED_ROLES = ("suppressed", "roles")
+
+# A cell: (school group name, role key) -> {score key: number of its responses with that score}.
+Cells = Mapping[tuple[str, str], Mapping[str, int]]
 
 
 def breakdown_scores(
@@ -70,3 +81,60 @@ def _suppress_complementary(scores: dict[str, dict[str, Score]], key: str) -> No
             return
         _, partner = min(shown)
         scores[partner][key] = Score.suppressed(scores[partner][key].n, REASON_COMPLEMENTARY)
+
+
+def across_breakdowns(
+    whole: Mapping[str, Score],
+    by_school: Mapping[str, Mapping[str, Score]],
+    by_role: dict[str, dict[str, Score]],
+    cells: Cells,
+    n_by_role: Mapping[str, int],
+) -> None:
+    """Suppress role groups until no combination of the reported sums reveals 1 to 4 responses
+    (method 1.1, section 4, "Across breakdowns"). Changes `by_role` in place, Onpoint scores
+    included; the schools and the whole campaign are never touched.
+
+    `by_school` and `by_role` are the breakdowns after the within-breakdown rule
+    (`breakdown_scores`); `cells` gives, for each school group and role, the number of its
+    responses in which each score is present; `n_by_role` each role group's responses.
+    """
+    changed = False
+    for key in (*CATEGORY_KEYS, *DIMENSIONS):
+        if not whole[key].reported:
+            continue
+        while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
+            by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
+            changed = True
+    if changed:
+        for name, group in by_role.items():
+            group[ONPOINT] = onpoint_score(group, n_by_role[name])
+
+
+def _role_to_suppress(
+    key: str,
+    by_school: Mapping[str, Mapping[str, Score]],
+    by_role: Mapping[str, Mapping[str, Score]],
+    cells: Cells,
+) -> str | None:
+    """The reported role group to suppress next for `key`, or None when no part of the graph
+    has a minimum cut under 5."""
+    weights: dict[tuple[object, object], int] = defaultdict(int)
+    for (school, role), counts in cells.items():
+        n = counts.get(key, 0)
+        if n <= 0:
+            continue  # section 9: a group with no response for a score has no edge for it
+        school_node = school if by_school[school][key].reported else SUPPRESSED_SCHOOLS
+        role_node = role if by_role[role][key].reported else SUPPRESSED_ROLES
+        weights[(school_node, role_node)] += n
+    candidates: list[tuple[int, str]] = []
+    for part in components(weights):
+        if min_cut(part) >= MIN_REPORTED_N:
+            continue
+        candidates.extend(
+            (by_role[role][key].n, role)
+            for role in {role for _, role in part}
+            if isinstance(role, str)
+        )
+    # "the reported role group with the smallest n for that score among the role nodes of such
+    # parts (ties: the name that sorts first)".
+    return min(candidates)[1] if candidates else None

@@ -29,7 +29,7 @@ from journeys.selectors import (
 )
 from onpoint import charts, page_selectors, selectors
 from onpoint.benchmarks import Benchmark
-from onpoint.exports import campaign_csv_rows
+from onpoint.exports import campaign_csv_rows, participation_csv_rows
 from onpoint.scoring import Score
 from onpoint.selectors import BenchmarkSet, CampaignSummary
 from onpoint.structure import (
@@ -87,7 +87,22 @@ def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list
 def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    dashboard = page_selectors.dashboard_of(campaign=campaign)
+    scores = selectors.campaign_scores(campaign=campaign)
+    if not scores.results_ready:
+        return render(
+            request,
+            "onpoint/campaign_waiting.html",
+            {
+                "district": district,
+                "current_district": district,
+                "campaign": campaign,
+                "scores": scores,
+                "participation": scores.participation,
+                "stage_label": STAGE_LABELS[scores.stage],
+                "now": timezone.now(),
+            },
+        )
+    dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
     scores = dashboard.scores
     stage_benchmarks = dashboard.benchmarks.stages[scores.stage]
     # The district's campaigns up to this one: the growth curves show where it came from.
@@ -181,15 +196,21 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
 def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    dashboard = page_selectors.dashboard_of(campaign=campaign)
+    scores = selectors.campaign_scores(campaign=campaign)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    if not scores.results_ready:
+        assert scores.participation is not None
+        response["Content-Disposition"] = (
+            f'attachment; filename="{district.slug}-campaign-{campaign.pk}-responses.csv"'
+        )
+        writer.writerows(participation_csv_rows(scores.participation))
+        return response
     response["Content-Disposition"] = (
         f'attachment; filename="{district.slug}-campaign-{campaign.pk}-scores.csv"'
     )
-    writer = csv.writer(response)
-    writer.writerows(
-        campaign_csv_rows(dashboard.scores, dashboard.benchmarks.stages[dashboard.scores.stage])
-    )
+    dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
+    writer.writerows(campaign_csv_rows(scores, dashboard.benchmarks.stages[scores.stage]))
     return response
 
 

@@ -47,6 +47,11 @@ CAMPAIGN_NOT_OPEN_YET = "This survey is not open yet."
 
 CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
 ALREADY_CLOSED = "This campaign is already closed."
+# Method 1.1, section 4, "Release": "Once closed, a campaign's dates cannot change".
+CLOSED_DATES_LOCKED = (
+    "This campaign is closed and its results are released: its dates cannot change, and it "
+    "cannot reopen. Create a new campaign instead."
+)
 NOT_OPEN_TO_CLOSE = "This campaign has not opened yet: change its dates instead of closing it."
 OPENS_AT_LOCKED = "The opening time cannot change once responses have arrived."
 
@@ -205,7 +210,13 @@ def _campaign_refresh_request(campaign_id: int) -> None:
 
 
 def _campaign_mark_dirty(campaign: Campaign) -> None:
-    # Conditional, so that a burst of 300 submissions writes the campaign row once, not 300 times.
+    """Responses were imported into a closed campaign: its released scores must be redone.
+
+    An open campaign's answers need nothing: its scores are computed when it closes (method 1.1,
+    section 4, "Release"), so a staff meeting's submissions are one INSERT each.
+    """
+    if not campaign.is_closed():
+        return
     Campaign.objects.filter(pk=campaign.pk, scores_dirty=False).update(scores_dirty=True)
     transaction.on_commit(partial(_campaign_scores_request, campaign.pk), robust=True)
 
@@ -236,25 +247,23 @@ def response_submit(
         )
     submission = submission_id_parse(submission_id)
     fields = response_score_fields(items=item_specs(campaign.instrument), answers=clean_answers)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(
-                    campaign=campaign,
-                    submission_id=submission,
-                    role=clean_role,
-                    school=school,
-                    submitted_on=timezone.localdate(now),
-                    **fields,
-                )
-        except IntegrityError:
-            # The unique (campaign, submission_id) constraint: this submission is already stored.
-            # A concurrent twin waits for the first insert to commit, then lands here too.
-            existing = Response.objects.filter(campaign=campaign, submission_id=submission).first()
-            if existing is None:
-                raise
-            return existing, False
-        _campaign_mark_dirty(campaign)
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                campaign=campaign,
+                submission_id=submission,
+                role=clean_role,
+                school=school,
+                submitted_on=timezone.localdate(now),
+                **fields,
+            )
+    except IntegrityError:
+        # The unique (campaign, submission_id) constraint: this submission is already stored.
+        # A concurrent twin waits for the first insert to commit, then lands here too.
+        existing = Response.objects.filter(campaign=campaign, submission_id=submission).first()
+        if existing is None:
+            raise
+        return existing, False
     return response, True
 
 
@@ -311,6 +320,11 @@ def campaign_update(
     it decides the campaign's stage, and the stage of stored answers must not move.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.is_closed() and (
+        (opens_at is not _UNSET and opens_at != campaign.opens_at)
+        or (closes_at is not _UNSET and closes_at != campaign.closes_at)
+    ):
+        raise ValidationError({"closes_at": CLOSED_DATES_LOCKED})
     before = Campaign(
         opens_at=campaign.opens_at,
         closes_at=campaign.closes_at,

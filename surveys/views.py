@@ -57,7 +57,9 @@ LOW_RESPONSE_WARNING = (
 )
 # A new campaign's form suggests two weeks: long enough for every school's staff meeting.
 DEFAULT_CAMPAIGN_DAYS = 14
-CAMPAIGN_CLOSED_MESSAGE = "The campaign is closed: its link no longer takes answers."
+CAMPAIGN_CLOSED_MESSAGE = (
+    "The campaign is closed: its link no longer takes answers, and its results are released."
+)
 CAMPAIGN_CREATED_MESSAGE = "Campaign created. Share the link or print the flyer."
 CAMPAIGN_SAVED_MESSAGE = "Campaign saved."
 
@@ -414,6 +416,8 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, CAMPAIGN_CLOSED_MESSAGE)
+    if request.POST.get("next") == "results":
+        return redirect("campaign_dashboard", slug=district.slug, campaign_id=campaign.pk)
     return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
 
 

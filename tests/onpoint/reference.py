@@ -145,6 +145,61 @@ def breakdown(groups: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, di
     return out
 
 
+def across(
+    whole: dict[str, dict[str, Any]],
+    schools: dict[str, dict[str, dict[str, Any]]],
+    roles: dict[str, dict[str, dict[str, Any]]],
+    members: list[tuple[str, str, dict[str, Any]]],
+) -> None:
+    """Section 4, "Across breakdowns", by brute force: every split of every connected part of
+    the graph is tried. `members` holds each response's (school group, role, scores)."""
+    for key in (*CATEGORY_KEYS, *DIMENSION_KEYS):
+        if not whole[key]["reported"]:
+            continue
+        while True:
+            edges: dict[tuple[str, str], int] = {}
+            for school, role, scored in members:
+                if scored[key] is None:
+                    continue
+                left = "S:" + school if schools[school][key]["reported"] else "S*"
+                right = "R:" + role if roles[role][key]["reported"] else "R*"
+                edges[(left, right)] = edges.get((left, right), 0) + 1
+            small = [part for part in _parts(edges) if _smallest_split(part, edges) < 5]
+            names = {node[2:] for part in small for node in part if node.startswith("R:")}
+            if not names:
+                break
+            role = min(names, key=lambda name: (roles[name][key]["n"], name))
+            roles[role][key] = {
+                "value": None,
+                "n": roles[role][key]["n"],
+                "reported": False,
+                "reason": COMPLEMENTARY,
+            }
+    for name, scores in roles.items():
+        n_responses = sum(1 for _, role, _ in members if role == name)
+        _with_onpoint(scores, n_responses)
+
+
+def _parts(edges: dict[tuple[str, str], int]) -> list[set[str]]:
+    parts: list[set[str]] = []
+    for left, right in edges:
+        joined = [p for p in parts if left in p or right in p]
+        merged = {left, right}.union(*joined)
+        parts = [p for p in parts if p not in joined] + [merged]
+    return parts
+
+
+def _smallest_split(part: set[str], edges: dict[tuple[str, str], int]) -> int:
+    nodes = sorted(part)
+    best = None
+    for mask in range(1, 2 ** len(nodes) - 1):
+        side = {node for i, node in enumerate(nodes) if mask >> i & 1}
+        cut = sum(w for (a, b), w in edges.items() if a in part and (a in side) != (b in side))
+        best = cut if best is None else min(best, cut)
+    assert best is not None
+    return best
+
+
 # --- section 5 -----------------------------------------------------------------------------------
 
 
@@ -234,21 +289,28 @@ def evaluate(
             for other in order
             if campaigns[other]["district"] == c["district"]
             and campaigns[other]["opens_at"] < c["opens_at"]
+            and campaigns[other]["closes_at"] <= now
             and whole[other]["onpoint"]["reported"]
         ]
         previous = whole[earlier[-1]] if earlier else None
         by_school: dict[str, list[dict[str, Any]]] = {}
         by_role: dict[str, list[dict[str, Any]]] = {}
+        members = []
         for response, scored in zip(c["responses"], c["_scored"], strict=True):
-            by_school.setdefault(response["school"] or "Unspecified", []).append(scored)
+            school = response["school"] or "Unspecified"
+            by_school.setdefault(school, []).append(scored)
             by_role.setdefault(response["role"], []).append(scored)
+            members.append((school, response["role"], scored))
+        schools = breakdown(by_school)
         roles = breakdown(by_role)
+        across(mine, schools, roles, members)
         documents[cid] = {
             "stage": s,
+            "released": c["closes_at"] <= now,
             "n_responses": len(c["responses"]),
             "scores": mine,
             "ranks": ranks,
-            "by_school": breakdown(by_school),
+            "by_school": schools,
             "by_role": roles,
             "landmarks": landmarks(s, mine, previous, benchmarks[s]),
             "alignment": alignment(roles),

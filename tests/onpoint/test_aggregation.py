@@ -28,7 +28,7 @@ from onpoint.scoring import (
 from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, ROLES, SCORE_KEYS
 from onpoint.suppression import breakdown_scores
 from surveys.selectors import item_specs
-from tests.onpoint.builders import answers_of, campaign_of, random_answers, school_of, store
+from tests.onpoint.builders import answers_of, closed_campaign_of, random_answers, school_of, store
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def assert_scores_match(sql: dict[str, Any], pure: dict[str, Any], where: str) -
 
 def check_sql_against_pure(district: District) -> None:
     rng = random.Random(20250901)
-    campaign = campaign_of(district)
+    campaign = closed_campaign_of(district)
     items = item_specs(campaign.instrument)
     schools: list[School | None] = [
         school_of(district, name)
@@ -147,7 +147,7 @@ def test_a_group_mean_that_is_exactly_a_half_is_stored_exactly(maple: District) 
     up). Summed as floats one after the other (as SQL's AVG does), their stored values give
     38.74999999999999, which would show as 38.7. The stored mean is the exact one.
     """
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     items = item_specs(campaign.instrument)
     sheets = [
         strategy_sheet((3, 3, 2), (3, 3, 3)),  # vision 125/3, plan 50
@@ -174,7 +174,7 @@ def test_a_group_mean_that_is_exactly_a_half_is_stored_exactly(maple: District) 
 def test_scores_off_the_instruments_grid_fall_back_to_the_databases_mean(
     maple: District, caplog: Any
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     store(campaign, [(strategy_sheet((3, 3, 3), (3, 3, 3)), "teacher", None)] * 5)
     campaign.responses.update(strategy=50.004)
 
@@ -186,5 +186,5 @@ def test_scores_off_the_instruments_grid_fall_back_to_the_databases_mean(
 
 def test_the_grid_of_instrument_v1_is_36(maple: District) -> None:
     # Dimensions average 2 or 3 item scores (whole numbers), categories 1 to 3 dimensions.
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     assert services.score_grid(item_specs(campaign.instrument)) == 36

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from journeys.models import District
+from journeys.models import District, School
 from onpoint import services
+from onpoint.models import GroupScore
 from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, LANDMARK_KEYS, SCORE_KEYS, STAGES
 from surveys.models import Campaign
 from tests.onpoint.builders import (
@@ -39,7 +40,7 @@ def scored_campaign(maple: District) -> Campaign:
     at Maple High School, 2 technology staff with no school."""
     elementary = maple.schools.get(name="Maple Elementary")
     high = maple.schools.get(name="Maple High School")
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), role="teacher", school=elementary, times=6)
     respond(campaign, uniform(2), role="coach", school=elementary, times=5)
     respond(campaign, uniform(5), role="school_leader", school=high, times=3)
@@ -107,7 +108,7 @@ def test_breakdowns_list_groups_in_code_point_order_with_both_kinds_of_suppressi
 def test_a_lone_suppressed_school_takes_a_partner_whose_scores_are_null(
     client: Client, leader_of_maple: Any, maple: District
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), school=maple.schools.get(name="Maple Elementary"), times=8)
     respond(campaign, uniform(4), school=maple.schools.get(name="Maple High School"), times=6)
     respond(campaign, uniform(2), school=None, times=1)
@@ -154,7 +155,7 @@ def test_landmarks_and_alignment_follow_the_contract(
 def test_a_campaign_with_no_responses_answers_with_every_score_suppressed(
     client: Client, leader_of_maple: Any, maple: District
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     services.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
 
@@ -168,18 +169,69 @@ def test_a_campaign_with_no_responses_answers_with_every_score_suppressed(
         assert body["scores"][key] == {**SUPPRESSED_FEW, "n": 0, "percentile_rank": None}
 
 
-def test_a_campaign_never_scored_answers_as_pending_with_nothing_shown(
+def test_a_closed_campaign_not_scored_yet_answers_with_counts_while_it_is_prepared(
     client: Client, leader_of_maple: Any, maple: District
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=7)
     client.force_login(leader_of_maple)
 
     body = client.get(scores_url(campaign)).json()
 
+    assert body["released"] is True
     assert body["recompute_pending"] is True
     assert body["computed_at"] is None
-    assert body["scores"]["onpoint"] == {**SUPPRESSED_FEW, "n": 0, "percentile_rank": None}
+    assert body["n_responses"] == 7
+    for field in ("scores", "by_school", "by_role", "landmarks", "alignment"):
+        assert body[field] is None, field
+
+
+def test_an_open_campaign_answers_the_contracts_unreleased_shape_with_counts_only(
+    client: Client, leader_of_maple: Any, maple: District
+) -> None:
+    oak = school_of(maple, "Oak Elementary")
+    School.objects.filter(pk=oak.pk).update(expected_responses=10)
+    campaign = campaign_of(maple, expected_responses=20)
+    respond(campaign, uniform(4), times=6, school=oak)
+    respond(campaign, uniform(2), times=2)
+    # Even a stored result (left by version 1's live scoring) is never shown before close.
+    services.campaign_rescore(campaign=campaign)
+    client.force_login(leader_of_maple)
+
+    body = client.get(scores_url(campaign)).json()
+
+    assert body == {
+        "campaign": campaign.pk,
+        "district": maple.slug,
+        "stage": body["stage"],
+        "n_responses": 8,
+        "expected_responses": 20,
+        "response_rate": 0.4,
+        "responses_by_school": [
+            *[
+                {"school": name, "n_responses": 0, "expected_responses": None, "response_rate": None}
+                for name in maple.schools.exclude(pk=oak.pk).values_list("name", flat=True)
+            ],
+            {
+                "school": "Oak Elementary",
+                "n_responses": 6,
+                "expected_responses": 10,
+                "response_rate": 0.6,
+            },
+            {"school": None, "n_responses": 2, "expected_responses": None, "response_rate": None},
+        ],
+        "released": False,
+        "releases_at": body["releases_at"],
+        "computed_at": None,
+        "recompute_pending": False,
+        "scores": None,
+        "by_school": None,
+        "by_role": None,
+        "landmarks": None,
+        "alignment": None,
+    }
+    assert body["releases_at"].startswith(campaign.closes_at.strftime("%Y-%m-%dT%H:%M"))
+    assert not GroupScore.objects.filter(campaign=campaign).exists()
 
 
 def test_recompute_pending_is_true_while_new_responses_wait_for_the_worker(
@@ -225,7 +277,7 @@ def test_the_scores_endpoint_makes_the_same_queries_for_3_or_30_groups(
     django_assert_num_queries: Any,
     n_schools: int,
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     for n in range(n_schools):
         respond(campaign, uniform(3), school=school_of(maple, f"S{n:02}"))
     services.campaign_rescore(campaign=campaign)

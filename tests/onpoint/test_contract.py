@@ -190,7 +190,7 @@ def build_world(
         if number % 5 == 0:
             openings.append(openings[0])  # two campaigns opening together: creation decides
         if number % 4 == 0:
-            openings.append(now - dt.timedelta(days=2))  # still open: ranked, not in a cohort
+            openings.append(now - dt.timedelta(days=2))  # still open: released at close
         for opens_at in openings:
             closes_at = opens_at + dt.timedelta(days=rng.choice([14, 30]))
             anchor = anchored and opens_at in ANCHOR_OPENINGS
@@ -256,7 +256,7 @@ def test_a_random_world_matches_an_independent_implementation(
 
     expected = reference.evaluate(world, items, now)
 
-    published = 0
+    published = unreleased = 0
     for campaign_id, want in expected["campaigns"].items():
         body = client.get(f"/api/v1/campaigns/{campaign_id}/scores/").json()
         where = f"campaign {campaign_id}"
@@ -264,6 +264,13 @@ def test_a_random_world_matches_an_independent_implementation(
         assert body["district"] == world[campaign_id]["district"]
         assert body["stage"] == want["stage"], where
         assert body["n_responses"] == want["n_responses"], where
+        assert body["released"] is want["released"], where
+        if not want["released"]:
+            # Method 1.1, "Release": counts only, no score of any kind.
+            for field in ("scores", "by_school", "by_role", "landmarks", "alignment"):
+                assert body[field] is None, f"{where} {field}"
+            unreleased += 1
+            continue
         assert list(body["scores"]) == reference.KEYS
         for key in reference.KEYS:
             got = body["scores"][key]
@@ -303,8 +310,10 @@ def test_a_random_world_matches_an_independent_implementation(
         assert (got is None) == (share is None)
         if share is not None:
             assert got == reference.shown(share, 2)
-    # The world is big enough to publish benchmarks (those growth shares need) and rank.
+    # The world is big enough to publish benchmarks (those growth shares need) and rank, and
+    # holds open campaigns.
     assert published > 0
+    assert unreleased > 0
     for stage in ("planning", "year_1", "year_3_plus"):
         assert benchmarks["stages"][stage]["onpoint"]["published"], stage
 
@@ -348,7 +357,7 @@ def test_ties_thresholds_exclusion_and_the_previous_campaign_by_hand(
                       exclude_from_benchmarks=True)  # fmt: skip
     # Year 2 of the second district: the same scores as its year 1 survey (P), alone at year 2.
     later = survey(districts[1], year_2, 3)
-    # Still open, in year 1 (launched the day it opened): ranked against the cohort as it is.
+    # Still open, in year 1 (launched the day it opened): not released, so not ranked.
     now = timezone.now()
     opened = now - dt.timedelta(hours=1)
     fresh = cast(District, DistrictFactory(launch_date=timezone.localdate(opened)))
@@ -384,7 +393,8 @@ def test_ties_thresholds_exclusion_and_the_previous_campaign_by_hand(
     assert ranks == [8.3, 41.7, 41.7, 41.7, 75.0, 91.7]
     # 100 against the six: 5 below, 1 equal (had it joined the cohort: 6 / 7, 85.7).
     assert scores(excluded)["scores"]["onpoint"]["percentile_rank"] == 91.7
-    assert scores(still_open)["scores"]["onpoint"]["percentile_rank"] == 41.7
+    assert scores(still_open)["released"] is False
+    assert scores(still_open)["scores"] is None
     assert scores(later)["scores"]["onpoint"]["percentile_rank"] is None  # 1 district
 
     # At the median exactly: on track (`strategy < p50_s` is watch, equal is not).

@@ -373,12 +373,13 @@ def test_previous_campaign_is_the_latest_earlier_one_with_a_reported_onpoint_sco
     assert previous_campaign(campaigns, current) == campaigns[1]
 
 
-def test_previous_campaign_may_be_excluded_from_benchmarks_or_still_open() -> None:
+def test_previous_campaign_may_be_excluded_from_benchmarks_but_never_still_open() -> None:
     current = _campaign(9, _at(10))
     excluded = _campaign(1, _at(3), excluded=True)
     still_open = _campaign(2, _at(4), closed=False)
     assert previous_campaign([excluded, current], current) == excluded
-    assert previous_campaign([excluded, still_open, current], current) == still_open
+    # Method 1.1, section 6: P is the latest earlier *closed* campaign.
+    assert previous_campaign([excluded, still_open, current], current) == excluded
 
 
 def test_a_campaign_opening_at_the_same_moment_is_not_earlier_whatever_its_creation() -> None:

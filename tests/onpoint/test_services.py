@@ -55,7 +55,7 @@ def worked_example_answers() -> list[dict[str, int | None]]:
 
 
 def test_the_worked_example_of_method_section_8_is_stored_exactly(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     for answers in worked_example_answers():
         respond(campaign, answers)
 
@@ -81,7 +81,7 @@ def test_the_worked_example_of_method_section_8_is_stored_exactly(maple: Distric
 def test_a_school_of_three_is_suppressed_and_takes_the_smallest_other_school_with_it(
     maple: District,
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     small = school_of(maple, "Birchwood")
     mid = school_of(maple, "Cedar")
     big = school_of(maple, "Alder")
@@ -109,7 +109,7 @@ def test_a_school_of_three_is_suppressed_and_takes_the_smallest_other_school_wit
 
 
 def test_a_rescore_run_twice_writes_the_same_rows_with_the_same_ids(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=4)
     respond(campaign, uniform(2), role="coach", times=5)
     services.campaign_rescore(campaign=campaign)
@@ -123,7 +123,7 @@ def test_a_rescore_run_twice_writes_the_same_rows_with_the_same_ids(maple: Distr
 def test_a_rescore_reads_responses_that_arrived_since_and_updates_in_place(
     maple: District,
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(5), times=5)
     services.campaign_rescore(campaign=campaign)
     assert stored(campaign)["onpoint"].value == 100
@@ -140,7 +140,7 @@ def test_a_rescore_reads_responses_that_arrived_since_and_updates_in_place(
 def test_the_recompute_claims_the_dirty_flag_and_skips_when_another_run_claimed_it(
     maple: District,
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, times=5)
 
     assert services.campaign_recompute(campaign_id=campaign.pk) is True
@@ -150,14 +150,14 @@ def test_the_recompute_claims_the_dirty_flag_and_skips_when_another_run_claimed_
 
 
 def test_a_campaign_never_scored_is_scored_without_a_dirty_flag(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     assert services.campaign_recompute(campaign_id=campaign.pk) is True
     assert stored(campaign)["onpoint"].n == 0
     assert stored(campaign)["onpoint"].reason == REASON_FEW_RESPONSES
 
 
 def test_a_recompute_that_fails_halfway_leaves_the_campaign_dirty(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, times=5)
     with (
         mock.patch.object(services, "_group_scores_store", side_effect=RuntimeError("crash")),
@@ -170,7 +170,7 @@ def test_a_recompute_that_fails_halfway_leaves_the_campaign_dirty(maple: Distric
 
 
 def test_the_stored_alignment_names_the_roles_of_the_largest_gap(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(2), role="teacher", times=5)
     respond(campaign, uniform(4), role="district_staff", times=5)
     services.campaign_rescore(campaign=campaign)
@@ -253,7 +253,7 @@ def test_a_changed_cohort_writes_a_new_version_and_keeps_the_old_one() -> None:
     assert CampaignResult.objects.get(campaign=campaigns[1]).benchmark_version_id == second.pk
 
 
-def test_an_open_campaign_is_ranked_against_the_cohort_but_not_part_of_it() -> None:
+def test_an_open_campaign_is_neither_scored_nor_ranked_nor_part_of_the_cohort() -> None:
     closed_year_1_campaigns([1, 2, 3, 4, 5])
     district = year_1_district(99)
     open_campaign = campaign_of(
@@ -264,13 +264,12 @@ def test_an_open_campaign_is_ranked_against_the_cohort_but_not_part_of_it() -> N
     respond(open_campaign, uniform(3), times=5)
     services.campaign_rescore(campaign=open_campaign)
 
-    services.benchmarks_rebuild()
+    version = services.benchmarks_rebuild().version
 
-    result = CampaignResult.objects.get(campaign=open_campaign)
-    # 50 against [0, 25, 50, 75, 100]: 2 below, 1 equal, of 5.
-    assert result.ranks["onpoint"] == 50.0
-    assert result.benchmark_version is not None
-    assert result.benchmark_version.benchmarks.get(stage="year_1", key="onpoint").n_districts == 5
+    # Method 1.1, "Release": nothing of an open campaign is stored, so nothing can be shown.
+    assert not CampaignResult.objects.filter(campaign=open_campaign).exists()
+    assert not GroupScore.objects.filter(campaign=open_campaign).exists()
+    assert version.benchmarks.get(stage="year_1", key="onpoint").n_districts == 5
 
 
 def test_an_excluded_campaign_is_ranked_but_stays_out_of_the_cohort() -> None:
@@ -321,7 +320,7 @@ def test_rescoring_an_earlier_campaign_refreshes_the_landmarks_of_the_later_ones
 def test_in_the_embedded_mode_a_committed_response_is_scored_right_after_the_commit(
     maple: District, django_capture_on_commit_callbacks: Any
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     with django_capture_on_commit_callbacks(execute=True):
         respond(campaign, times=5)
         services.campaign_scores_request(campaign.pk)
@@ -348,7 +347,7 @@ def test_fifty_responses_in_a_burst_enqueue_one_recompute(
 ) -> None:
     from onpoint.tasks import recompute_campaign
 
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     with mock.patch.object(recompute_campaign, "apply_async") as send:
         for _ in range(50):
             services._recompute_enqueue(campaign.pk, debounce=True)
@@ -364,7 +363,7 @@ def test_a_broker_that_is_down_never_fails_the_teachers_request(
 ) -> None:
     from onpoint.tasks import recompute_campaign
 
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     failure = ConnectionRefusedError("broker down")
     with mock.patch.object(recompute_campaign, "apply_async", side_effect=failure) as send:
         services._recompute_enqueue(campaign.pk, debounce=True)
@@ -377,10 +376,10 @@ def test_a_broker_that_is_down_never_fails_the_teachers_request(
 def test_the_sweep_enqueues_dirty_and_unscored_campaigns(maple: District, with_broker: Any) -> None:
     from onpoint.tasks import rebuild_benchmarks, recompute_campaign
 
-    dirty = campaign_of(maple)
+    dirty = closed_campaign_of(maple)
     respond(dirty, times=5)
-    unscored = campaign_of(maple)
-    clean = campaign_of(maple)
+    unscored = closed_campaign_of(maple)
+    clean = closed_campaign_of(maple)
     services.campaign_rescore(campaign=clean)
 
     with (

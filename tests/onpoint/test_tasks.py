@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from journeys.models import District
 from onpoint import services, tasks
 from onpoint.models import BenchmarkVersion, GroupScore
-from tests.onpoint.builders import campaign_of, respond, uniform
+from tests.onpoint.builders import closed_campaign_of, respond, uniform
 
 ALL_TASKS = [tasks.recompute_campaign, tasks.rebuild_benchmarks, tasks.sweep_dirty_campaigns]
 
@@ -53,7 +53,7 @@ def test_the_tasks_are_registered_under_the_names_beat_uses() -> None:
 def test_the_recompute_task_runs_eagerly_in_the_embedded_mode_and_twice_gives_the_same_rows(
     maple: District,
 ) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=5)
 
     assert tasks.recompute_campaign.delay(campaign.pk).get() is True
@@ -65,7 +65,7 @@ def test_the_recompute_task_runs_eagerly_in_the_embedded_mode_and_twice_gives_th
 
 @pytest.mark.django_db
 def test_a_database_error_is_retried_and_the_work_then_done(maple: District) -> None:
-    campaign = campaign_of(maple)
+    campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=5)
     real = services.campaign_recompute
     calls = []
@@ -88,7 +88,7 @@ def test_a_database_error_is_retried_and_the_work_then_done(maple: District) -> 
 
 @pytest.mark.django_db
 def test_the_rebuild_and_sweep_tasks_call_their_services(maple: District) -> None:
-    campaign_of(maple)
+    closed_campaign_of(maple)
     version_id = tasks.rebuild_benchmarks.delay().get()
     assert BenchmarkVersion.objects.filter(pk=version_id).exists()
     # Eager: the sweep's recomputes ran in-process, so nothing is left to sweep.

@@ -84,12 +84,16 @@ class Broker:
     tmp: Path
 
     @contextmanager
-    def worker(self, name: str, **env: str) -> Iterator[Worker]:
+    def worker(self, name: str, *, hold: Path | None = None, **env: str) -> Iterator[Worker]:
+        """A worker on this queue; with `hold`, its rescores wait while that file exists
+        (tests/held_worker.py)."""
         log = self.tmp / f"{name}.log"
+        entry = ["tests.held_worker", str(hold)] if hold is not None else ["celery"]
         environment = {
             **os.environ,
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": self.url,
+            "CACHE_URL": self.url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             # The worker reads the same settings module; the test database needs no secrets.
@@ -100,7 +104,7 @@ class Broker:
         with log.open("wb") as output:
             process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "celery", "-A", "journeys", "worker",
+                    sys.executable, "-m", *entry, "-A", "journeys", "worker",
                     "--loglevel", "INFO", "--concurrency", "1", "--pool", "prefork",
                     "-Q", self.queue, "-n", f"{name}-{self.queue}@%h",
                     "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -206,7 +210,7 @@ def test_a_worker_killed_in_the_middle_of_a_recompute_finishes_the_work_after_a_
     hold = tmp_path / "hold"
     hold.touch()
 
-    with broker.worker("doomed", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as doomed:
+    with broker.worker("doomed", hold=hold) as doomed:
         tasks.recompute_campaign.delay(campaign.pk)
         doomed.wait_for(f"campaign {campaign.pk}: rescore held")
         delivered = time.monotonic()
@@ -242,7 +246,7 @@ def test_a_pool_process_killed_mid_recompute_is_replaced_and_the_task_requeued(
     hold = tmp_path / "hold"
     hold.touch()
 
-    with broker.worker("parent", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as worker:
+    with broker.worker("parent", hold=hold) as worker:
         tasks.recompute_campaign.delay(campaign.pk)
         worker.wait_for(f"campaign {campaign.pk}: rescore held")
         children = children_of(worker.process.pid)

@@ -14,6 +14,7 @@ from journeys.models import District
 from surveys import api as surveys_api
 from surveys import services
 from surveys.models import Campaign
+from surveys.services import CLOSED_DATES_LOCKED
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of
 
@@ -224,6 +225,7 @@ def test_the_current_instrument_is_public_in_english_and_spanish(client: Client)
     assert [i["code"] for i in english["items"] if i["reverse_coded"]] == ["buy_in_3"]
 
 
+@time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False)
 def test_creating_and_changing_dates_tell_onpoint_but_renaming_does_not(
     leader_of_maple: Any,
     maple: District,
@@ -243,3 +245,29 @@ def test_creating_and_changing_dates_tell_onpoint_but_renaming_does_not(
     client.patch(url, {"closes_at": "2026-03-25T17:00:00Z"}, content_type="application/json")
     client.patch(url, {"exclude_from_benchmarks": True}, content_type="application/json")
     assert calls == [campaign_id, campaign_id, campaign_id]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"closes_at": "2026-12-25T17:00:00Z"},
+        {"opens_at": "2026-03-01T08:00:00Z"},
+        {"closes_at": "2026-03-21T17:00:00Z"},
+    ],
+)
+def test_a_closed_campaign_cannot_reopen_or_move_its_dates(
+    leader_of_maple: Any, maple: District, change: dict[str, str]
+) -> None:
+    client = signed_in(leader_of_maple)
+    with time_machine.travel(dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        campaign_id = create(client).json()["id"]
+    before = Campaign.objects.values("opens_at", "closes_at").get(pk=campaign_id)
+
+    with time_machine.travel(dt.datetime(2026, 4, 1, 12, tzinfo=dt.UTC), tick=False):
+        reply = client.patch(
+            f"/api/v1/campaigns/{campaign_id}/", change, content_type="application/json"
+        )
+
+    assert reply.status_code == 400
+    assert CLOSED_DATES_LOCKED in str(reply.json())
+    assert Campaign.objects.values("opens_at", "closes_at").get(pk=campaign_id) == before

@@ -42,7 +42,7 @@ from onpoint.structure import (
 )
 from surveys.models import Campaign, Response
 from tests.factories import DistrictFactory, SchoolFactory
-from tests.onpoint.builders import campaign_of, random_answers, store
+from tests.onpoint.builders import closed_campaign_of, random_answers, store
 
 SCHOOL_NAMES = ("Aspen Elementary", "Birch Middle", "Cedar High", "Unspecified")
 ROLES = ("teacher", "coach", "school_leader")
@@ -83,7 +83,7 @@ def build_campaign(drawn: list[Sheet], n_schools: int) -> Campaign:
         cast(School, SchoolFactory(district=district, name=name))
         for name in SCHOOL_NAMES[: n_schools + 1]
     ]
-    campaign = campaign_of(district)
+    campaign = closed_campaign_of(district)
     store(
         campaign,
         [

@@ -216,7 +216,7 @@ def test_a_worker_killed_mid_recompute_ends_with_the_same_rows_as_an_undisturbed
     hold = tmp_path / "hold"
     hold.touch()
 
-    with broker.worker("doomed", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as doomed:
+    with broker.worker("doomed", hold=hold) as doomed:
         tasks.recompute_campaign.delay(killed.pk)
         doomed.wait_for(f"campaign {killed.pk}: rescore held")
         delivered = time.monotonic()
@@ -252,8 +252,8 @@ def test_the_same_task_delivered_twice_at_once_and_again_later_leaves_the_same_r
     task_id = str(uuid.uuid4())
 
     with (
-        broker.worker("first", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as first,
-        broker.worker("second", ONPOINT_RESCORE_TEST_HOLD=str(hold)) as second,
+        broker.worker("first", hold=hold) as first,
+        broker.worker("second", hold=hold) as second,
     ):
         tasks.recompute_campaign.apply_async((twice.pk,), task_id=task_id)
         tasks.recompute_campaign.apply_async((twice.pk,), task_id=task_id)

@@ -1,0 +1,61 @@
+"""The bipartite minimum cut of method 1.1's suppression across breakdowns, against trying every
+split of the nodes into two sides."""
+
+from __future__ import annotations
+
+from itertools import pairwise, product
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from onpoint.min_cut import components, min_cut
+
+
+def every_split_min_cut(weights: dict[tuple[str, str], int]) -> int:
+    nodes = sorted({("L", left) for left, _ in weights} | {("R", right) for _, right in weights})
+    best: int | None = None
+    for sides in product((False, True), repeat=len(nodes)):
+        if all(sides) or not any(sides):
+            continue
+        side = dict(zip(nodes, sides, strict=True))
+        cut = sum(w for (left, right), w in weights.items() if side["L", left] != side["R", right])
+        best = cut if best is None else min(best, cut)
+    assert best is not None
+    return best
+
+
+graphs = st.dictionaries(
+    st.tuples(st.sampled_from("abcdef"), st.sampled_from("tuvwx")),
+    st.integers(1, 9),
+    min_size=1,
+    max_size=14,
+)
+
+
+@given(graphs)
+def test_min_cut_of_each_part_equals_trying_every_split(
+    weights: dict[tuple[str, str], int],
+) -> None:
+    for part in components(weights):
+        assert min_cut(part) == every_split_min_cut(part)
+
+
+@given(graphs)
+def test_components_partition_the_edges(weights: dict[tuple[str, str], int]) -> None:
+    parts = components(weights)
+    assert sorted(edge for part in parts for edge in part) == sorted(weights)
+    for one, other in pairwise(parts):
+        assert not {school for school, _ in one} & {school for school, _ in other}
+        assert not {role for _, role in one} & {role for _, role in other}
+
+
+def test_the_principal_at_school_b_is_a_cut_of_one() -> None:
+    # Method 1.1 section 4: school B holds 10 teachers and 1 principal, and the 10 teachers are
+    # all the campaign's teachers; school A holds 6 coaches.
+    weights = {("B", "teacher"): 10, ("B", "principal"): 1, ("A", "coach"): 6}
+    parts = components(weights)
+    assert sorted(min_cut(part) for part in parts) == [1, 6]
+
+
+def test_a_single_edge_is_cut_by_its_weight() -> None:
+    assert min_cut({("A", "teacher"): 7}) == 7
