@@ -10,10 +10,10 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from journeys.demo import DEMO_PASSWORD
 from journeys.demo_world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS

@@ -209,7 +209,12 @@ def test_an_open_campaign_answers_the_contracts_unreleased_shape_with_counts_onl
         "response_rate": 0.4,
         "responses_by_school": [
             *[
-                {"school": name, "n_responses": 0, "expected_responses": None, "response_rate": None}
+                {
+                    "school": name,
+                    "n_responses": 0,
+                    "expected_responses": None,
+                    "response_rate": None,
+                }
                 for name in maple.schools.exclude(pk=oak.pk).values_list("name", flat=True)
             ],
             {

@@ -111,16 +111,14 @@ def test_a_stored_response_is_one_insert_and_asks_for_no_scores_before_the_close
 ) -> None:
     # Method 1.1, "Release": an open campaign's scores are computed when it closes, so a staff
     # meeting's submissions touch neither the campaign's row nor the worker.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        # SAVEPOINT, INSERT, RELEASE (the test runs inside a transaction; alone: one INSERT).
-        with django_assert_num_queries(3):
-            response_submit(
-                campaign=maple_campaign,
-                answers=R1,
-                role="teacher",
-                school=None,
-                submission_id=None,
-            )
+    # SAVEPOINT, INSERT, RELEASE (the test runs inside a transaction; alone: one INSERT).
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_assert_num_queries(3),
+    ):
+        response_submit(
+            campaign=maple_campaign, answers=R1, role="teacher", school=None, submission_id=None
+        )
     maple_campaign.refresh_from_db()
     assert not maple_campaign.scores_dirty
     assert callbacks == []
