@@ -19,7 +19,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from journeys import services
 from journeys.models import US_STATES, District, School
 from journeys.selectors import districts_visible_to, may_manage_districts
-from onpoint.structure import STAGE_LABELS
+from onpoint.method.structure import STAGE_LABELS
 
 NOT_ALLOWED_TO_CREATE_DISTRICTS = "Only staff and consultants can create districts."
 

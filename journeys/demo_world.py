@@ -25,9 +25,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from onpoint.scoring import ItemSpec
-from onpoint.stages import school_year, stage_of
-from onpoint.structure import CATEGORIES, CATEGORY_OF_DIMENSION, DIMENSIONS, ROLES, STAGES
+from onpoint.method.scoring import ItemSpec
+from onpoint.method.stages import school_year, stage_of
+from onpoint.method.structure import CATEGORIES, CATEGORY_OF_DIMENSION, DIMENSIONS, ROLES, STAGES
 
 DEFAULT_SEED = 2026
 DEMO_DISTRICTS = 150

@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from onpoint.stages import stage_of
+from onpoint.method.stages import stage_of
 
 # Two-letter USPS codes: the fifty states, DC, and the territories with public school systems.
 US_STATES: dict[str, str] = {

@@ -29,9 +29,16 @@ from journeys.journey_services import (
 from journeys.models import District, PathPlace
 from journeys.selectors import district_for, districts_visible_to
 from onpoint import charts
-from onpoint.landmarks import Landmark
+from onpoint.method.landmarks import Landmark
+from onpoint.method.structure import (
+    LANDMARK_KEYS,
+    LANDMARK_LABELS,
+    ONPOINT,
+    STAGE_LABELS,
+    STAGES,
+    UNKNOWN,
+)
 from onpoint.page_selectors import journey_of
-from onpoint.structure import LANDMARK_KEYS, LANDMARK_LABELS, ONPOINT, STAGE_LABELS, STAGES, UNKNOWN
 
 logger = logging.getLogger(__name__)
 

@@ -23,9 +23,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from onpoint import selectors
-from onpoint.benchmarks import Benchmark
-from onpoint.scoring import Score, round_for_display
-from onpoint.structure import SCORE_KEYS
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.scoring import Score, round_for_display
+from onpoint.method.structure import SCORE_KEYS
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 

@@ -5,9 +5,9 @@ Django, no database. A page embeds `Chart.figure` as JSON and static/js/charts.j
 plotly.js; `Chart.summary` is the one sentence a screen reader hears and `Chart.table` the data
 behind the picture.
 
-Privacy: a suppressed score has no value (onpoint.scoring.Score), so nothing here can plot it,
-put it in a hover text or a table. Every number that leaves this module is rounded for display
-(whole numbers, as on the page); the figure's JSON never carries full precision.
+Privacy: a suppressed score has no value (onpoint.method.scoring.Score), so nothing here can
+plot it, put it in a hover text or a table. Every number that leaves this module is rounded for
+display (whole numbers, as on the page); the figure's JSON never carries full precision.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from onpoint.benchmarks import Benchmark
-from onpoint.scoring import Score, round_for_display
-from onpoint.structure import (
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.scoring import Score, round_for_display
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
     DIVIDED_GAP,
@@ -152,7 +152,7 @@ class RoleGap:
 
 
 def whole(value: float) -> int:
-    """A score as the page shows it: a whole number, halves away from zero (onpoint.scoring)."""
+    """A score as the page shows it: a whole number, halves away from zero (method.scoring)."""
     return int(round_for_display(value, 0))
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from onpoint.benchmarks import Benchmark
 from onpoint.charts import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
-from onpoint.scoring import Score, round_for_display
-from onpoint.selectors import CampaignScores
-from onpoint.structure import (
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.scoring import Score, round_for_display
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     MIN_REPORTED_N,
     REASON_COMPLEMENTARY,
@@ -23,6 +22,7 @@ from onpoint.structure import (
     SCORE_LABELS,
     STAGE_LABELS,
 )
+from onpoint.selectors import CampaignScores
 from surveys.participation import Participation
 
 CSV_COLUMNS = (

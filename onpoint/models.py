@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from onpoint.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS, STAGES
+from onpoint.method.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS, STAGES
 from surveys.models import Campaign
 
 SCORE_KEY_CHOICES = [(key, key) for key in SCORE_KEYS]

@@ -35,10 +35,10 @@ from django.utils import timezone
 
 from journeys.models import District, Milestone, PathPlace
 from onpoint import selectors
+from onpoint.method.stages import SCHOOL_YEAR_FIRST_MONTH, school_year, stage_of
+from onpoint.method.structure import ONPOINT, STAGES
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.selectors import BenchmarkSet, CampaignScores, CampaignSummary
-from onpoint.stages import SCHOOL_YEAR_FIRST_MONTH, school_year, stage_of
-from onpoint.structure import ONPOINT, STAGES
 from surveys.models import Campaign
 
 # --- stages in SQL ---------------------------------------------------------------------------

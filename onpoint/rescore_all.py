@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from onpoint.alignment import alignment_of
+from onpoint.method.alignment import alignment_of
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.services import (
     BREAKDOWN_COLUMNS,

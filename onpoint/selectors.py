@@ -18,12 +18,20 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from journeys.models import District
-from onpoint.alignment import NO_GAP, Alignment, CategoryGap
-from onpoint.benchmarks import Benchmark
-from onpoint.landmarks import Landmark
+from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.landmarks import Landmark
+from onpoint.method.scoring import Score
+from onpoint.method.structure import (
+    CATEGORY_KEYS,
+    LANDMARK_KEYS,
+    LANDMARK_LABELS,
+    REASON_FEW_RESPONSES,
+    SCORE_KEYS,
+    STAGES,
+)
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.scoring import Score
 from onpoint.services import (
     benchmark_of_row,
     campaign_facts,
@@ -31,14 +39,6 @@ from onpoint.services import (
     district_campaign_facts,
     score_of_row,
     version_benchmarks,
-)
-from onpoint.structure import (
-    CATEGORY_KEYS,
-    LANDMARK_KEYS,
-    LANDMARK_LABELS,
-    REASON_FEW_RESPONSES,
-    SCORE_KEYS,
-    STAGES,
 )
 from surveys.models import Campaign, Response
 from surveys.participation import Participation, campaign_participation, response_rate

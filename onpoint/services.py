@@ -1,6 +1,6 @@
 """The Onpoint engine's writes: group scores, benchmark versions, ranks, landmarks, alignment.
 
-The maths is the pure modules' (`onpoint.scoring`, `suppression`, `benchmarks`, `landmarks`,
+The maths is the pure modules' (`onpoint.method.scoring`, `suppression`, `benchmarks`, `landmarks`,
 `alignment`); this module feeds them from the database and stores what they return. Three
 entry points do the work, for the worker and `manage.py recompute` alike:
 
@@ -39,8 +39,8 @@ from django.db.models import Avg, Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.utils import timezone
 
-from onpoint.alignment import Alignment, alignment_of
-from onpoint.benchmarks import (
+from onpoint.method.alignment import Alignment, alignment_of
+from onpoint.method.benchmarks import (
     Benchmark,
     CampaignFacts,
     RankingCohort,
@@ -50,7 +50,10 @@ from onpoint.benchmarks import (
     eligible,
     growth_shares,
 )
-from onpoint.landmarks import Landmark, landmarks_of, previous_campaign
+from onpoint.method.landmarks import Landmark, landmarks_of, previous_campaign
+from onpoint.method.scoring import Aggregate, ItemSpec, Score, group_scores
+from onpoint.method.structure import CATEGORIES, SCORE_KEYS, STAGES
+from onpoint.method.suppression import across_breakdowns, breakdown_scores
 from onpoint.models import (
     Benchmark as BenchmarkRow,
 )
@@ -60,9 +63,6 @@ from onpoint.models import (
     CampaignResult,
     GroupScore,
 )
-from onpoint.scoring import Aggregate, ItemSpec, Score, group_scores
-from onpoint.structure import CATEGORIES, SCORE_KEYS, STAGES
-from onpoint.suppression import across_breakdowns, breakdown_scores
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.selectors import item_specs
 

@@ -28,11 +28,10 @@ from journeys.selectors import (
     is_consultant,
 )
 from onpoint import charts, page_selectors, selectors
-from onpoint.benchmarks import Benchmark
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
-from onpoint.scoring import Score
-from onpoint.selectors import BenchmarkSet, CampaignSummary
-from onpoint.structure import (
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.scoring import Score
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
     DIMENSIONS,
@@ -46,6 +45,7 @@ from onpoint.structure import (
     STAGE_LABELS,
     STAGES,
 )
+from onpoint.selectors import BenchmarkSet, CampaignSummary
 from surveys.selectors import campaign_for
 
 # The compare page lists this many districts per page, and charts them when at most this many

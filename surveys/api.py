@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from journeys.selectors import districts_consulted_by, districts_visible_to
-from onpoint.structure import ROLE_LABELS, ROLES, STAGE_LABELS
+from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
 from surveys import services
 from surveys.models import Campaign
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text

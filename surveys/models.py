@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from journeys.models import District, School
-from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
+from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
 
 
 def new_campaign_token() -> str:

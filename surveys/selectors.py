@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from journeys.models import District
 from journeys.selectors import User, districts_visible_to
-from onpoint.scoring import ItemSpec
+from onpoint.method.scoring import ItemSpec
 from surveys import instrument_v1
 from surveys.models import Campaign, Instrument
 

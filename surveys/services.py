@@ -21,8 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from journeys.models import District, School
-from onpoint.scoring import ItemSpec, score_response
-from onpoint.structure import ANSWER_MAX, ANSWER_MIN, ROLES
+from onpoint.method.scoring import ItemSpec, score_response
+from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
 
@@ -156,7 +156,7 @@ def response_score_fields(
 ) -> dict[str, Any]:
     """The Response columns computed from the answers: item scores, dimension and category scores.
 
-    Method section 3, by onpoint.scoring; stored with the response so that group scores are
+    Method section 3, by onpoint.method.scoring; stored with the response so that group scores are
     plain database aggregates.
     """
     scores = score_response(answers, items)

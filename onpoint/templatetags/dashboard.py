@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from onpoint import charts
-from onpoint.landmarks import Landmark
-from onpoint.scoring import Score
-from onpoint.structure import LANDMARK_STATUS_LABELS, STAGE_LABELS
+from onpoint.method.landmarks import Landmark
+from onpoint.method.scoring import Score
+from onpoint.method.structure import LANDMARK_STATUS_LABELS, STAGE_LABELS
 
 register = template.Library()
 

@@ -19,8 +19,8 @@ from journeys.demo import DEMO_PASSWORD
 from journeys.demo_world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS
 from journeys.management.commands.seed_demo import NOT_IN_PRODUCTION
 from journeys.models import District, Membership, Milestone, School
+from onpoint.method.structure import REASON_FEW_RESPONSES, STAGES
 from onpoint.models import CampaignResult, GroupScore
-from onpoint.structure import REASON_FEW_RESPONSES, STAGES
 from surveys.models import Campaign, Response
 
 SMALL = 20

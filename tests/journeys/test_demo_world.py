@@ -33,11 +33,17 @@ from journeys.demo_world import (
     world_generate,
 )
 from journeys.models import US_STATES, PathPlace
-from onpoint.alignment import alignment_of
-from onpoint.benchmarks import Benchmark, CampaignFacts, benchmarks_by_stage, growth_shares
-from onpoint.scoring import ItemSpec, Score, aggregate_responses, group_scores, score_response
-from onpoint.structure import MIN_PUBLISHED_DISTRICTS, ONPOINT, ROLES, STAGES
-from onpoint.suppression import breakdown_scores
+from onpoint.method.alignment import alignment_of
+from onpoint.method.benchmarks import Benchmark, CampaignFacts, benchmarks_by_stage, growth_shares
+from onpoint.method.scoring import (
+    ItemSpec,
+    Score,
+    aggregate_responses,
+    group_scores,
+    score_response,
+)
+from onpoint.method.structure import MIN_PUBLISHED_DISTRICTS, ONPOINT, ROLES, STAGES
+from onpoint.method.suppression import breakdown_scores
 from surveys import instrument_v1
 
 TODAY = dt.date(2026, 11, 23)

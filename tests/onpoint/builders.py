@@ -15,7 +15,7 @@ from typing import Any, cast
 from django.utils import timezone
 
 from journeys.models import District, School
-from onpoint.structure import ROLES
+from onpoint.method.structure import ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response
 from surveys.selectors import instrument_current, item_specs

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from journeys.models import District, Milestone, School
 from onpoint import services
-from onpoint.stages import school_year
+from onpoint.method.stages import school_year
 from surveys import instrument_v1
 from surveys.models import Campaign
 from tests.factories import DistrictFactory, MembershipFactory, SchoolFactory

@@ -2,7 +2,7 @@
 
 5,000 random responses across schools and roles go into the database; the three aggregate
 queries (whole, by school, by role) and the suppression on top of them must give what
-onpoint.scoring computes from the same answers in Python.
+onpoint.method.scoring computes from the same answers in Python.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from django.db import connection
 
 from journeys.models import District, School
 from onpoint import services
-from onpoint.models import GroupScore
-from onpoint.scoring import (
+from onpoint.method.scoring import (
     ResponseScores,
     aggregate_responses,
     group_scores,
     round_for_display,
     score_response,
 )
-from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, ROLES, SCORE_KEYS
-from onpoint.suppression import breakdown_scores
+from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLES, SCORE_KEYS
+from onpoint.method.suppression import breakdown_scores
+from onpoint.models import GroupScore
 from surveys.selectors import item_specs
 from tests.onpoint.builders import answers_of, closed_campaign_of, random_answers, school_of, store
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from journeys.models import District, School
 from onpoint import services
+from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, LANDMARK_KEYS, SCORE_KEYS, STAGES
 from onpoint.models import GroupScore
-from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, LANDMARK_KEYS, SCORE_KEYS, STAGES
 from surveys.models import Campaign
 from tests.onpoint.builders import (
     answers_of,

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from journeys.models import District
-from onpoint.benchmarks import eligible
-from onpoint.scoring import Score
+from onpoint.method.benchmarks import eligible
+from onpoint.method.scoring import Score
+from onpoint.method.structure import SCORE_KEYS
 from onpoint.services import campaign_facts
-from onpoint.structure import SCORE_KEYS
 from surveys.models import Campaign
 
 OPENS = dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)

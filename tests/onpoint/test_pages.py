@@ -26,9 +26,9 @@ from django.urls import reverse
 
 from journeys.models import District, Milestone, PathPlace
 from onpoint import charts, selectors, services
+from onpoint.method.structure import LANDMARK_KEYS, LANDMARK_STATUS_LABELS, ONPOINT, STAGE_LABELS
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion
-from onpoint.structure import LANDMARK_KEYS, LANDMARK_STATUS_LABELS, ONPOINT, STAGE_LABELS
 from onpoint.views import PICK_TOO_FEW, PICK_TOO_MANY
 from surveys.models import Campaign
 from tests.factories import UserFactory

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from journeys.models import District
 from onpoint import services
+from onpoint.method.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS
 from surveys.models import Campaign
 from tests.onpoint.builders import (
     answers_of,

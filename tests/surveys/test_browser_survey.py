@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from onpoint.scoring import score_response
+from onpoint.method.scoring import score_response
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
 from surveys.texts import TEXTS

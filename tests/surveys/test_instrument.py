@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
 
-from onpoint.structure import CATEGORIES, CATEGORY_OF_DIMENSION, DIMENSIONS
+from onpoint.method.structure import CATEGORIES, CATEGORY_OF_DIMENSION, DIMENSIONS
 from surveys import instrument_v1
 from surveys.models import Instrument
 from surveys.selectors import instrument_current, item_specs

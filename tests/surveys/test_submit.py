@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from journeys.models import School
-from onpoint.scoring import score_response
+from onpoint.method.scoring import score_response
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
 from surveys.services import (

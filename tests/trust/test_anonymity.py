@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from journeys.models import School
 from onpoint import services
-from onpoint.structure import (
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
     DIMENSIONS,

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from journeys.models import District, Milestone, School
-from onpoint.structure import ANSWER_MAX, ANSWER_MIN, ROLES
+from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response
 from surveys.throttles import SurveySubmitThrottle

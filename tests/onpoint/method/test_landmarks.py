@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from onpoint.benchmarks import Benchmark, CampaignFacts
-from onpoint.landmarks import (
+from onpoint.method.benchmarks import Benchmark, CampaignFacts
+from onpoint.method.landmarks import (
     PREVIOUS_NOT_REPORTED,
     Landmark,
     landmarks_of,
     previous_campaign,
 )
-from onpoint.scoring import Score
-from onpoint.structure import (
+from onpoint.method.scoring import Score
+from onpoint.method.structure import (
     LANDMARK_KEYS,
     LANDMARK_LABELS,
     NOT_YET,

@@ -3,9 +3,9 @@ school-by-role graph of a score crosses 1 to 4 responses."""
 
 from __future__ import annotations
 
-from onpoint.scoring import Aggregate, Score, group_scores
-from onpoint.structure import CATEGORY_KEYS, DIMENSIONS, ONPOINT, REASON_COMPLEMENTARY
-from onpoint.suppression import across_breakdowns, breakdown_scores
+from onpoint.method.scoring import Aggregate, Score, group_scores
+from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ONPOINT, REASON_COMPLEMENTARY
+from onpoint.method.suppression import across_breakdowns, breakdown_scores
 
 AVERAGED = (*CATEGORY_KEYS, *DIMENSIONS)
 

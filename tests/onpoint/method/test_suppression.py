@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from onpoint.scoring import Aggregate, Score
-from onpoint.structure import (
+from onpoint.method.scoring import Aggregate, Score
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     DIMENSIONS,
     REASON_COMPLEMENTARY,
     REASON_FEW_RESPONSES,
     SCORE_KEYS,
 )
-from onpoint.suppression import GROUPS_MISMATCH, breakdown_scores
+from onpoint.method.suppression import GROUPS_MISMATCH, breakdown_scores
 
 SHOWN = "shown"
 FEW = REASON_FEW_RESPONSES

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from onpoint.alignment import UNKNOWN_ROLE, Alignment, CategoryGap, alignment_of
-from onpoint.scoring import Aggregate, Score
-from onpoint.structure import (
+from onpoint.method.alignment import UNKNOWN_ROLE, Alignment, CategoryGap, alignment_of
+from onpoint.method.scoring import Aggregate, Score
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     DIMENSIONS,
     REASON_COMPLEMENTARY,
     REASON_FEW_RESPONSES,
     SCORE_KEYS,
 )
-from onpoint.suppression import breakdown_scores
+from onpoint.method.suppression import breakdown_scores
 
 
 def _role(**categories: float | None) -> dict[str, Score]:

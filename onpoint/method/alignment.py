@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from onpoint.scoring import Score, round_for_display
-from onpoint.structure import CATEGORY_KEYS, DIVIDED_GAP, ROLES
+from onpoint.method.scoring import Score, round_for_display
+from onpoint.method.structure import CATEGORY_KEYS, DIVIDED_GAP, ROLES
 
 UNKNOWN_ROLE = "unknown role {role!r}"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from onpoint.benchmarks import Benchmark, CampaignFacts, chronological
-from onpoint.scoring import Score
-from onpoint.structure import (
+from onpoint.method.benchmarks import Benchmark, CampaignFacts, chronological
+from onpoint.method.scoring import Score
+from onpoint.method.structure import (
     CATEGORY_LABELS,
     CULTURE_MIN_GROWTH,
     LANDMARK_CATEGORY,

@@ -10,8 +10,8 @@ from datetime import datetime
 from itertools import pairwise
 from statistics import fmean
 
-from onpoint.scoring import Score, round_for_display
-from onpoint.structure import (
+from onpoint.method.scoring import Score, round_for_display
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     MIN_PUBLISHED_DISTRICTS,
     ONPOINT,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from statistics import fmean
 
-from onpoint.structure import (
+from onpoint.method.structure import (
     ANSWER_MAX,
     ANSWER_MIN,
     CATEGORIES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onpoint.benchmarks import RankingCohort, percentile_rank
+from onpoint.method.benchmarks import RankingCohort, percentile_rank
 
 # Scores on the method's grid and off it, with near-ties at the fourth decimal.
 SCORES = st.one_of(

@@ -5,7 +5,7 @@ is small (five roles and the suppressed-roles node at most). So instead of a gen
 (Stoer-Wagner), a cut is chosen by its role side: for each way of putting the role nodes on two
 sides, every school node independently takes the side that crosses fewer of its responses
 (schools have no edges between them). That is exact, and 2**6 * schools steps at most.
-tests/onpoint/test_min_cut.py checks it against trying every split of every node.
+tests/onpoint/method/test_min_cut.py checks it against trying every split of every node.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 
-from onpoint.min_cut import components, min_cut
-from onpoint.scoring import Aggregate, Score, group_scores, onpoint_score
-from onpoint.structure import (
+from onpoint.method.min_cut import components, min_cut
+from onpoint.method.scoring import Aggregate, Score, group_scores, onpoint_score
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     DIMENSIONS,
     MIN_REPORTED_N,

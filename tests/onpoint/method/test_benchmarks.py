@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from onpoint.benchmarks import (
+from onpoint.method.benchmarks import (
     EMPTY_VALUES,
     UNSORTED_VALUES,
     Benchmark,
@@ -21,8 +21,8 @@ from onpoint.benchmarks import (
     percentile,
     percentile_rank,
 )
-from onpoint.scoring import Score
-from onpoint.structure import REASON_FEW_RESPONSES, SCORE_KEYS, STAGES
+from onpoint.method.scoring import Score
+from onpoint.method.structure import REASON_FEW_RESPONSES, SCORE_KEYS, STAGES
 
 # Expected percentiles below are worked by hand as (n - 1) * q / 100 between closest ranks,
 # and agree with numpy.percentile(values, q).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onpoint.scoring import (
+from onpoint.method.scoring import (
     ANSWER_OUT_OF_RANGE,
     Aggregate,
     ItemSpec,
@@ -17,7 +17,7 @@ from onpoint.scoring import (
     round_for_display,
     score_response,
 )
-from onpoint.structure import (
+from onpoint.method.structure import (
     CATEGORIES,
     CATEGORY_KEYS,
     DIMENSIONS,

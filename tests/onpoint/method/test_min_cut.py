@@ -8,7 +8,7 @@ from itertools import pairwise, product
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onpoint.min_cut import components, min_cut
+from onpoint.method.min_cut import components, min_cut
 
 
 def every_split_min_cut(weights: dict[tuple[str, str], int]) -> int:

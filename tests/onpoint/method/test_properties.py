@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from onpoint.benchmarks import benchmark_of, percentile, percentile_rank
-from onpoint.scoring import (
+from onpoint.method.benchmarks import benchmark_of, percentile, percentile_rank
+from onpoint.method.scoring import (
     Aggregate,
     ItemSpec,
     aggregate_responses,
@@ -14,7 +14,7 @@ from onpoint.scoring import (
     item_score,
     score_response,
 )
-from onpoint.structure import (
+from onpoint.method.structure import (
     CATEGORY_KEYS,
     DIMENSIONS,
     MIN_REPORTED_N,
@@ -22,7 +22,7 @@ from onpoint.structure import (
     REASON_COMPLEMENTARY,
     SCORE_KEYS,
 )
-from onpoint.suppression import breakdown_scores
+from onpoint.method.suppression import breakdown_scores
 
 VERSION_1 = tuple(
     ItemSpec(f"{dimension}_{i}", dimension, reverse_coded=f"{dimension}_{i}" == "buy_in_3")

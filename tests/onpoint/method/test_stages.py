@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from onpoint.stages import DATETIME_NOT_DATE, school_year, stage_of
+from onpoint.method.stages import DATETIME_NOT_DATE, school_year, stage_of
 
 
 @pytest.mark.parametrize(
