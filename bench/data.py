@@ -21,6 +21,7 @@ from psycopg import sql
 from tqdm import tqdm
 
 from bench.config import WORK_DIR, Size
+from districts.models import District, Membership, School
 from journeys.demo_world import (
     DEFAULT_SEED,
     ROLE_WEIGHTS,
@@ -30,7 +31,6 @@ from journeys.demo_world import (
     scale_templates,
     scale_world,
 )
-from journeys.models import District, Membership, School
 from onpoint.management.commands.seed_scale import scale_seed
 from surveys.models import Campaign, Response
 from surveys.selectors import instrument_current, item_codes, item_specs

@@ -1,4 +1,4 @@
-"""Journeys: the project package (settings, urls, Celery) and the districts app."""
+"""Journeys: the project package (settings, urls, the Celery app, wsgi). No app imports it."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from journeys.selectors import districts_visible_to
+from districts.selectors import districts_visible_to
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from districts.models import District, Membership, Milestone, School
 from journeys.demo_world import (
     CONSULTED_DISTRICTS,
     DEFAULT_SEED,
@@ -28,7 +29,6 @@ from journeys.demo_world import (
     World,
     world_generate,
 )
-from journeys.models import District, Membership, Milestone, School
 from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs

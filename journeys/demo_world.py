@@ -216,7 +216,7 @@ class DistrictPlan:
     state: str
     launch_date: dt.date | None
     enrollment: int
-    path_place: str  # a journeys.models.PathPlace value
+    path_place: str  # a districts.models.PathPlace value
     listed_on_national_map: bool
     divided: bool  # its roles see things very differently
     schools: tuple[str, ...]

@@ -123,7 +123,9 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project package, installed for its migration history only (journeys/apps.py).
     "journeys",
+    "districts",
     "surveys",
     "onpoint",
 ]
@@ -131,7 +133,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "journeys.security.RefuseNulInQueryMiddleware",
+    "journeys.nul_in_query.RefuseNulInQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,7 +142,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "journeys.security.AuditMiddleware",
+    "journeys.audit_log.AuditMiddleware",
     # Last, so that it sees a view's exception first: a database outage answers 503, try again.
     "journeys.outage.DatabaseUnavailableMiddleware",
 ]
@@ -193,7 +195,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins per account name before it is paused, and for how long (journeys/security.py).
+# Failed logins per account name before it is paused, and for how long (districts/login_lockout.py).
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 
@@ -275,7 +277,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # JSON only: the browsable API needs inline script, which the CSP forbids; /api/docs/ serves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "journeys.api.exception_handler",
+    "EXCEPTION_HANDLER": "journeys.api_errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # A staff meeting of 300 submits from one school address within minutes (domain.md):
         # the anonymous limit is per address but far above that.

@@ -8,17 +8,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from districts.forms import LoginForm
 from journeys import views
-from journeys.forms import LoginForm
 
 api_v1 = [
-    path("", include("journeys.api_urls")),
     path("", include("surveys.api_urls")),
     path("", include("onpoint.api_urls")),
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -37,7 +35,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("accounts/token/", views.api_token, name="api_token"),
-    path("", include("journeys.page_urls")),
+    path("", include("districts.urls")),
     path("", include("surveys.urls")),
     path("", include("onpoint.urls")),
     path("api/v1/", include(api_v1)),

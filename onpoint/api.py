@@ -1,34 +1,49 @@
-"""API v1: a campaign's scores and the national benchmarks (../shared/spec/api-v1.md, "Scores").
+"""API v1: a campaign's scores and the national benchmarks (../shared/spec/api-v1.md, "Scores"),
+and the districts with their schools.
 
-Views only read the stored results through onpoint.selectors and shape them: numbers at one
-decimal, `null` with a reason for every score the method does not report.
+Score views only read the stored results through onpoint.selectors and shape them: numbers at
+one decimal, `null` with a reason for every score the method does not report.
+
+The districts' endpoints are served here rather than by the districts app because a district
+as the API shows it carries its implementation stage, which is the method's (section 2,
+onpoint.method.stages), and districts imports no other app (docs/architecture.md). Their writes
+are districts' services.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from districts.models import US_STATES, District, School
+from districts.selectors import districts_visible_to, may_manage_districts
+from districts.services import district_create, school_create
 from onpoint import selectors
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
-from onpoint.method.structure import SCORE_KEYS
+from onpoint.method.stages import stage_of
+from onpoint.method.structure import SCORE_KEYS, STAGE_LABELS
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
+NOT_ALLOWED_TO_CREATE_DISTRICTS = "Only staff and consultants can create districts."
 UNKNOWN_BENCHMARK_VERSION = "No benchmark version {version}."
 BAD_BENCHMARK_VERSION = "{name} must be a benchmark version's id (a whole number)."
 
@@ -277,3 +292,113 @@ class BenchmarkVersionsView(APIView):
                 for version in selectors.benchmark_versions()
             ]
         )
+
+
+# --- districts and their schools ---------------------------------------------------------------
+
+
+class SchoolSerializer(serializers.ModelSerializer[School]):
+    class Meta:
+        model = School
+        fields = ["id", "name"]
+
+
+class DistrictSerializer(serializers.ModelSerializer[District]):
+    slug = serializers.SlugField(read_only=True)
+    state = serializers.CharField(max_length=2, help_text="Two-letter US state code, e.g. OR.")
+    stage = serializers.SerializerMethodField(help_text="The implementation stage today.")
+    stage_label = serializers.SerializerMethodField()
+    schools = SchoolSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = District
+        fields = [
+            "slug",
+            "name",
+            "state",
+            "nces_id",
+            "enrollment",
+            "launch_date",
+            "path_place",
+            "stage",
+            "stage_label",
+            "schools",
+        ]
+        read_only_fields = ["path_place"]
+
+    def validate_state(self, value: str) -> str:
+        code = value.strip().upper()
+        if code not in US_STATES:
+            raise serializers.ValidationError(f"{value!r} is not a two-letter US state code.")
+        return code
+
+    def get_stage(self, district: District) -> str:
+        return stage_of(district.launch_date, timezone.localdate())
+
+    def get_stage_label(self, district: District) -> str:
+        return STAGE_LABELS[self.get_stage(district)]
+
+
+class SchoolCreateSerializer(serializers.Serializer[School]):
+    name = serializers.CharField(max_length=200)
+
+
+# The answers besides success, as the OpenAPI schema documents them (schemathesis holds the API
+# to them: tests/trust/test_api_schema.py).
+BAD_INPUT = OpenApiResponse(description="Bad input: the body names each field that is wrong.")
+NOT_YOURS = OpenApiResponse(description="No such district, or not one of yours.")
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: DistrictSerializer,
+            400: BAD_INPUT,
+            403: OpenApiResponse(description=NOT_ALLOWED_TO_CREATE_DISTRICTS),
+        }
+    ),
+    retrieve=extend_schema(responses={200: DistrictSerializer, 404: NOT_YOURS}),
+)
+class DistrictViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[District],
+):
+    serializer_class = DistrictSerializer
+    lookup_field = "slug"
+    # Slugs only: anything else (a NUL character, say) is a 404 of the URL itself, never a
+    # query that PostgreSQL would answer with an error.
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+
+    def get_queryset(self) -> QuerySet[District]:
+        return districts_visible_to(self.request.user).prefetch_related("schools").order_by("name")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[District]) -> None:
+        if not may_manage_districts(self.request.user):
+            raise PermissionDenied(NOT_ALLOWED_TO_CREATE_DISTRICTS)
+        data = serializer.validated_data
+        serializer.instance = district_create(
+            name=data["name"],
+            state=data["state"],
+            launch_date=data.get("launch_date"),
+            nces_id=data.get("nces_id", ""),
+            enrollment=data.get("enrollment"),
+            created_by=self.request.user if self.request.user.is_authenticated else None,
+        )
+
+    @extend_schema(methods=["GET"], responses={200: SchoolSerializer(many=True), 404: NOT_YOURS})
+    @extend_schema(
+        methods=["POST"],
+        request=SchoolCreateSerializer,
+        responses={201: SchoolSerializer, 400: BAD_INPUT, 404: NOT_YOURS},
+    )
+    @action(detail=True, methods=["get", "post"], serializer_class=SchoolSerializer)
+    def schools(self, request: Request, slug: str) -> Response:
+        district = get_object_or_404(self.get_queryset(), slug=slug)
+        if request.method == "GET":
+            return Response(SchoolSerializer(district.schools.all(), many=True).data)
+        payload = SchoolCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        school = school_create(district=district, name=payload.validated_data["name"])
+        return Response(SchoolSerializer(school).data, status=status.HTTP_201_CREATED)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
+from rest_framework.routers import SimpleRouter
 
-from onpoint.api import BenchmarksView, BenchmarkVersionsView, CampaignScoresView
+from onpoint.api import BenchmarksView, BenchmarkVersionsView, CampaignScoresView, DistrictViewSet
+
+router = SimpleRouter()
+router.register("districts", DistrictViewSet, basename="district")
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    *router.urls,
     path(
         "campaigns/<int:campaign_id>/scores/",
         CampaignScoresView.as_view(),

@@ -3,7 +3,7 @@
 Nothing here recomputes a score: values come from GroupScore, CampaignResult and the benchmark
 versions that onpoint.services writes. Every function makes a fixed number of queries, named in
 its docstring, whatever the number of rows. The caller has already restricted the districts to
-what the user may see (journeys.selectors); the national reads (`national_*`) show only counts
+what the user may see (districts.selectors); the national reads (`national_*`) show only counts
 and the names of districts that chose to be listed.
 """
 
@@ -33,7 +33,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, NullIf, RowNumber
 from django.utils import timezone
 
-from journeys.models import District, Milestone, PathPlace
+from districts.models import District, Milestone, PathPlace
 from onpoint import selectors
 from onpoint.method.stages import SCHOOL_YEAR_FIRST_MONTH, school_year, stage_of
 from onpoint.method.structure import ONPOINT, STAGES
@@ -122,7 +122,7 @@ def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journ
     )
     return Journey(
         district=district,
-        stage=district.stage_on(today),
+        stage=stage_of(district.launch_date, today),
         campaigns=campaigns,
         landmark_campaign=landmark_campaign,
         benchmarks=benchmarks,
@@ -276,7 +276,7 @@ def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[Compa
     return [
         CompareRow(
             district=district,
-            stage=district.stage_on(today),
+            stage=stage_of(district.launch_date, today),
             latest=summaries.get(getattr(district, "latest_campaign_id", None) or 0),
         )
         for district in districts
@@ -406,7 +406,7 @@ def national_milestones(*, per_place: int) -> dict[str, list[NationalMilestone]]
                 text=milestone.text,
                 happened_on=milestone.happened_on,
                 place=district.path_place,
-                stage=district.stage_on(milestone.happened_on),
+                stage=stage_of(district.launch_date, milestone.happened_on),
                 district_name=district.name if listed else None,
                 district_state=district.state_name if listed else None,
             )

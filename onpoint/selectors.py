@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from journeys.models import District
+from districts.models import District
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.landmarks import Landmark
@@ -205,7 +205,7 @@ def _not_ready(campaign: Campaign, stage: str, *, released: bool) -> CampaignSco
 
 
 def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
-    stage = campaign.district.stage_on(campaign.opens_on)
+    stage = campaign.stage
     if not campaign.is_closed():
         return _not_ready(campaign, stage, released=False)
     result = (
@@ -293,7 +293,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         whole[row.campaign_id][row.key] = score_of_row(row)
     summaries = []
     for campaign in listed:
-        stage = campaign.district.stage_on(campaign.opens_on)
+        stage = campaign.stage
         result: CampaignResult | None = getattr(campaign, "result", None)
         released = campaign.is_closed(now)
         if not released or result is None or result.computed_at < campaign.closes_at:

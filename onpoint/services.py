@@ -526,7 +526,7 @@ def campaign_facts(
     return CampaignFacts(
         campaign_id=campaign.pk,
         district_id=campaign.district_id,
-        stage=campaign.district.stage_on(campaign.opens_on),
+        stage=campaign.stage,
         opens_at=campaign.opens_at,
         created_order=campaign.pk,
         closed=campaign.is_closed(now),

@@ -1,5 +1,6 @@
-"""Pages of this app (included at the site root by journeys/urls.py): the campaign dashboard and
-its CSV under the district, the consultants' compare page, and the two national pages."""
+"""Pages of this app (included at the site root by journeys/urls.py): a district's journey map
+(with the milestone and place-on-the-path forms it posts), the campaign dashboard and its CSV
+under the district, the consultants' compare page, and the two national pages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from django.urls import URLPattern, URLResolver, path
 from onpoint import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("districts/<slug:slug>/", views.district_journey, name="district"),
+    path("districts/<slug:slug>/path/", views.district_place, name="district_place"),
+    path("districts/<slug:slug>/milestones/", views.milestone_add, name="milestone_add"),
     path(
         "districts/<slug:slug>/campaigns/<int:campaign_id>/",
         views.campaign_dashboard,

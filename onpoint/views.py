@@ -1,36 +1,47 @@
-"""The dashboards: a campaign's dashboard and its CSV, the consultants' compare page, the
-national benchmarks and the national journey map.
+"""The dashboards: a district's journey map, a campaign's dashboard and its CSV, the consultants'
+compare page, the national benchmarks and the national journey map.
 
 Views read stored results through onpoint.selectors and onpoint.page_selectors (never
 recomputing), turn them into Plotly figures with onpoint.charts, and render. Every page that
-shows a district's data takes the district from journeys.selectors: anything else is a 404.
+shows a district's data takes the district from districts.selectors: anything else is a 404.
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from journeys.models import PathPlace
-from journeys.selectors import (
+from districts.forms import MILESTONE_EXAMPLES, JourneyPlaceForm, MilestoneForm
+from districts.models import District, PathPlace
+from districts.selectors import (
+    MILESTONES_NOT_ALLOWED,
+    PLACE_LEADERS_ONLY,
     district_for,
     districts_consulted_by,
     districts_visible_to,
     is_consultant,
+    journey_access,
 )
+from districts.services import district_journey_place_set, milestone_create
 from onpoint import charts, page_selectors, selectors
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
 from onpoint.method.benchmarks import Benchmark
+from onpoint.method.landmarks import Landmark
 from onpoint.method.scoring import Score
+from onpoint.method.stages import stage_of
 from onpoint.method.structure import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
@@ -44,6 +55,7 @@ from onpoint.method.structure import (
     SCORE_LABELS,
     STAGE_LABELS,
     STAGES,
+    UNKNOWN,
 )
 from onpoint.selectors import BenchmarkSet, CampaignSummary
 from surveys.selectors import campaign_for
@@ -77,6 +89,137 @@ def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list
         charts.StagePoint(stage=s.stage, label=s.campaign.name, score=s.scores[score_key])
         for s in history
     ]
+
+
+# --- a district's journey map ------------------------------------------------------------------
+# Its forms post here too (a milestone, the place on the path): invalid input shows the map again
+# with the form's errors. A milestone's own edit and delete pages are districts'.
+
+MILESTONE_ADDED = "Milestone added to the journey map."
+PLACE_SAVED = "The district's place on the path is saved."
+# Before its first survey a landmark has nothing to go on; the stop says what will show there.
+LANDMARK_WAITING = (
+    "This landmark shows once the district's first survey has closed and its results are released."
+)
+
+
+def _journey_page(
+    request: HttpRequest,
+    district: District,
+    *,
+    milestone_form: MilestoneForm | None = None,
+    place_form: JourneyPlaceForm | None = None,
+) -> HttpResponse:
+    now, today = timezone.now(), timezone.localdate()
+    journey = page_selectors.journey_of(district=district, now=now, today=today)
+    access = journey_access(user=request.user, district=district)
+    landmark_campaign = journey.landmark_campaign
+    if landmark_campaign is not None:
+        landmarks = [
+            landmark_campaign.landmarks[key]
+            for key in LANDMARK_KEYS
+            if key in landmark_campaign.landmarks
+        ]
+    else:
+        landmarks = [
+            Landmark(
+                key=key,
+                status=UNKNOWN,
+                title=LANDMARK_LABELS[key],
+                explanation=LANDMARK_WAITING,
+                next_steps=(),
+            )
+            for key in LANDMARK_KEYS
+        ]
+    # Only released results are drawn: an open campaign shows its count alone (method 1.1).
+    released = [s for s in journey.campaigns if s.results_ready]
+    chart = charts.growth_curve(
+        key="onpoint-journey",
+        score_key=ONPOINT,
+        benchmarks={stage: journey.benchmarks.stages[stage][ONPOINT] for stage in STAGES},
+        points=[
+            charts.StagePoint(stage=s.stage, label=s.campaign.name, score=s.scores[ONPOINT])
+            for s in released
+        ],
+    )
+    current_place = district.path_place
+    return render(
+        request,
+        "onpoint/journey.html",
+        {
+            "district": district,
+            "current_district": district,
+            "journey": journey,
+            "access": access,
+            "now": now,
+            "stage_label": STAGE_LABELS[journey.stage],
+            "path": [
+                {"key": key, "label": label, "current": key == current_place}
+                for key, label in PathPlace.choices
+            ],
+            "stages": [
+                {
+                    "key": stage,
+                    "label": STAGE_LABELS[stage],
+                    "current": stage == journey.stage,
+                    "campaigns": [s for s in journey.campaigns if s.stage == stage],
+                }
+                for stage in STAGES
+            ],
+            "landmarks": landmarks,
+            "landmark_campaign": landmark_campaign,
+            "landmark_version": journey.versions.get(landmark_campaign.benchmark_version_id or 0)
+            if landmark_campaign
+            else None,
+            "chart": chart,
+            "milestone_form": milestone_form or MilestoneForm(),
+            "place_form": place_form or JourneyPlaceForm(instance=district),
+            "milestone_examples": MILESTONE_EXAMPLES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def district_journey(request: HttpRequest, slug: str) -> HttpResponse:
+    return _journey_page(request, district_for(request.user, slug))
+
+
+@login_required
+@require_POST
+def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
+    district = district_for(request.user, slug)
+    if not journey_access(user=request.user, district=district).may_edit_milestones:
+        raise PermissionDenied(MILESTONES_NOT_ALLOWED)
+    form = MilestoneForm(request.POST)
+    if not form.is_valid():
+        return _journey_page(request, district, milestone_form=form)
+    milestone_create(
+        district=district,
+        happened_on=form.cleaned_data["happened_on"],
+        text=form.cleaned_data["text"],
+    )
+    messages.success(request, MILESTONE_ADDED)
+    return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
+
+
+@login_required
+@require_POST
+def district_place(request: HttpRequest, slug: str) -> HttpResponse:
+    district = district_for(request.user, slug)
+    if not journey_access(user=request.user, district=district).may_set_place:
+        raise PermissionDenied(PLACE_LEADERS_ONLY)
+    # A copy: an invalid form must not leave its values on the district the page shows.
+    form = JourneyPlaceForm(request.POST, instance=copy.copy(district))
+    if not form.is_valid():
+        return _journey_page(request, district, place_form=form)
+    district_journey_place_set(
+        district=district,
+        path_place=form.cleaned_data["path_place"],
+        listed_on_national_map=form.cleaned_data["listed_on_national_map"],
+    )
+    messages.success(request, PLACE_SAVED)
+    return redirect(reverse("district", kwargs={"slug": district.slug}) + "#path")
 
 
 # --- a campaign's dashboard --------------------------------------------------------------------
@@ -459,7 +602,7 @@ def national_map(request: HttpRequest) -> HttpResponse:
             "listed": [
                 {
                     "district": d,
-                    "stage": STAGE_LABELS[d.stage_on(today)],
+                    "stage": STAGE_LABELS[stage_of(d.launch_date, today)],
                     "place": place_labels[d.path_place],
                 }
                 for d in listed.districts

@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from journeys.selectors import districts_consulted_by, districts_visible_to
+from districts.selectors import districts_consulted_by, districts_visible_to
 from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
 from surveys import services
 from surveys.models import Campaign

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from journeys.models import District, School
+from districts.models import District, School
 from surveys.models import Campaign
 from surveys.services import (
     ANSWER_NOT_ALLOWED,

@@ -9,7 +9,8 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from journeys.models import District, School
+from districts.models import District, School
+from onpoint.method.stages import stage_of
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
 
 
@@ -65,7 +66,8 @@ class Campaign(models.Model):
 
     @property
     def stage(self) -> str:
-        return self.district.stage_on(self.opens_on)
+        """The method's stage (section 2) of the district when the campaign opened."""
+        return stage_of(self.district.launch_date, self.opens_on)
 
     @property
     def stage_label(self) -> str:

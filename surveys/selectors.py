@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from journeys.models import District
-from journeys.selectors import User, districts_visible_to
+from districts.models import District
+from districts.selectors import User, districts_visible_to
 from onpoint.method.scoring import ItemSpec
 from surveys import instrument_v1
 from surveys.models import Campaign, Instrument

@@ -27,7 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.request import Request as DRFRequest
 
-from journeys.selectors import district_for
+from districts.selectors import district_for
 from surveys import services
 from surveys.forms import (
     DONT_KNOW,

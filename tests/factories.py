@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from journeys.models import District, Membership, School
+from districts.models import District, Membership, School
 from surveys import instrument_v1
 from surveys.models import Campaign, Instrument, Response
 

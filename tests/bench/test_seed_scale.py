@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from districts.models import District, School
 from journeys.demo_world import SCALE_SLUG_PREFIX, SYNTHETIC
-from journeys.models import District, School
 from onpoint.management.commands.seed_scale import ALREADY_SEEDED, POSTGRES_ONLY
 from onpoint.models import CampaignResult
 from surveys.models import SCORE_COLUMNS, Campaign, Response

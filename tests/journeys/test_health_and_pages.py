@@ -1,4 +1,5 @@
-"""/healthz, the accounts pages, the error pages, and the offline API docs."""
+"""/healthz, the accounts pages (and a person's API token), the error pages, and the offline
+API docs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from django.db.utils import OperationalError
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from tests.factories import PASSWORD
 
@@ -120,3 +122,16 @@ def test_pages_send_a_strict_content_security_policy(client: Client, leader_of_m
     policy = client.get("/districts/maple-valley/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_a_person_creates_and_revokes_their_api_token(client: Client, leader_of_maple: Any) -> None:
+    client.force_login(leader_of_maple)
+    page = client.post(reverse("api_token"), {"action": "create"}).content.decode()
+    key = Token.objects.get(user=leader_of_maple).key
+    assert key in page
+    api = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/districts/").status_code == 200
+    client.post(reverse("api_token"), {"action": "revoke"})
+    assert api.get("/api/v1/districts/").status_code == 401
+    assert key not in client.get(reverse("api_token")).content.decode()

@@ -14,7 +14,7 @@ from typing import Any, cast
 
 from django.utils import timezone
 
-from journeys.models import District, School
+from districts.models import District, School
 from onpoint.method.structure import ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response

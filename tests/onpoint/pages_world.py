@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from django.utils import timezone
 
-from journeys.models import District, Milestone, School
+from districts.models import District, Milestone, School
 from onpoint import services
 from onpoint.method.stages import school_year
 from surveys import instrument_v1

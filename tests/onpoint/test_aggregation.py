@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from journeys.models import District, School
+from districts.models import District, School
 from onpoint import services
 from onpoint.method.scoring import (
     ResponseScores,

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from journeys.models import District, School
+from districts.models import District, School
 from onpoint import services
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, LANDMARK_KEYS, SCORE_KEYS, STAGES
 from onpoint.models import GroupScore

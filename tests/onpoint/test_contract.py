@@ -19,7 +19,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from journeys.models import District, School
+from districts.models import District, School
 from surveys.models import Campaign
 from surveys.services import campaign_create
 from tests.factories import DistrictFactory

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from journeys.models import District
+from districts.models import District
 from onpoint.method.benchmarks import eligible
 from onpoint.method.scoring import Score
 from onpoint.method.structure import SCORE_KEYS

@@ -24,7 +24,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from journeys.models import District, Milestone, PathPlace
+from districts.models import District, Milestone, PathPlace
 from onpoint import charts, selectors, services
 from onpoint.method.structure import LANDMARK_KEYS, LANDMARK_STATUS_LABELS, ONPOINT, STAGE_LABELS
 from onpoint.models import Benchmark as BenchmarkRow

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from journeys.models import District, Milestone
+from districts.models import District, Milestone
 from onpoint import services
 from surveys.models import Campaign
 from tests.onpoint.builders import uniform

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.utils import timezone
 
-from journeys.models import School
+from districts.models import School
 from onpoint.models import Benchmark, BenchmarkState, BenchmarkVersion, CampaignResult, GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import (

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from journeys.models import School
+from districts.models import School
 from onpoint import services
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.rescore_all import campaigns_rescore_all

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from journeys.models import District
+from districts.models import District
 from onpoint import services
 from onpoint.method.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore

@@ -11,7 +11,7 @@ from celery.schedules import crontab
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from journeys.models import District
+from districts.models import District
 from onpoint import services, tasks
 from onpoint.models import BenchmarkVersion, GroupScore
 from tests.onpoint.builders import closed_campaign_of, respond, uniform

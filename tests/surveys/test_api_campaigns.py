@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from journeys.models import District
+from districts.models import District
 from surveys import api as surveys_api
 from surveys import services
 from surveys.models import Campaign
@@ -99,7 +99,7 @@ def test_the_list_shows_only_the_callers_districts_in_a_fixed_number_of_queries(
     campaign_of(oak, name="Oak survey")
     client = signed_in(leader_of_maple)
     # 1 session, 2 user, 3 the campaigns with their district, instrument and response count,
-    # 4 the audit log's row for this read (journeys.security.AuditMiddleware)
+    # 4 the audit log's row for this read (journeys.audit_log.AuditMiddleware)
     with django_assert_num_queries(4):
         listed = client.get("/api/v1/campaigns/")
     assert listed.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from journeys.models import District
+from districts.models import District
 from surveys import services, views
 from surveys.models import Campaign, Response
 from surveys.texts import TEXTS

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from journeys.models import School
+from districts.models import School
 from onpoint.method.scoring import score_response
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs

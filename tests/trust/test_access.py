@@ -1,9 +1,10 @@
 """Nobody let in: CSRF on every form, a strict Content-Security-Policy that no page needs to
 bend, HSTS and secure cookies in production, and an audit of who read which district's data.
 
-Pages are discovered from the URL configuration (tests/journeys/test_tenancy.py), so a page added
-later is checked without editing this file. Login lockout and token revocation are in
-tests/journeys/test_security.py; the survey's rate limit (429) in tests/surveys/.
+Pages are discovered from the URL configuration (tests/districts/test_tenancy.py), so a page added
+later is checked without editing this file. Login lockout is in tests/districts/
+test_login_lockout.py, token revocation in tests/journeys/test_health_and_pages.py; the survey's
+rate limit (429) in tests/surveys/.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from journeys.models import AuditEvent, Milestone
+from districts.models import AuditEvent, Milestone
 from onpoint import services
 from surveys.models import Campaign, Response
+from tests.districts.test_tenancy import district_scoped_urls
 from tests.journeys.test_settings import PRODUCTION_ENV, run_django
-from tests.journeys.test_tenancy import district_scoped_urls
 from tests.onpoint.builders import campaign_of, respond, uniform
 
 FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.I | re.S)
@@ -364,7 +365,7 @@ def test_staff_find_who_read_a_district_in_the_admin_and_others_cannot(
     staff.save()
     admin = Client()
     admin.force_login(staff)
-    log_url = f"/{settings.ADMIN_URL}journeys/auditevent/"
+    log_url = f"/{settings.ADMIN_URL}districts/auditevent/"
     listing = admin.get(log_url, {"district_slug": slug}).content.decode()
     assert "maple.leader" in listing
     assert "Exported" in listing

@@ -30,7 +30,7 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from journeys.models import School
+from districts.models import School
 from onpoint import services
 from onpoint.method.structure import (
     CATEGORY_KEYS,

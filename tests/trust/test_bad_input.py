@@ -26,7 +26,7 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from journeys.models import District, Milestone, School
+from districts.models import District, Milestone, School
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response

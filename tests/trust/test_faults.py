@@ -23,7 +23,7 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from journeys.models import District, School
+from districts.models import District, School
 from onpoint import tasks
 from onpoint.models import CampaignResult, GroupScore
 from surveys.models import Campaign, Response

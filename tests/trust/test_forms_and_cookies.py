@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.districts.test_tenancy import district_scoped_urls
 from tests.factories import PASSWORD
-from tests.journeys.test_tenancy import district_scoped_urls
 from tests.surveys.conftest import campaign_of
 
 POST_FORM = re.compile(r"<form\b[^>]*method=\"?post\"?[^>]*>(.*?)</form>", re.I | re.S)

@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from districts.models import District, School
 from journeys.demo_world import (
     DEFAULT_SEED,
     SCALE_SLUG_PREFIX,
@@ -34,7 +35,6 @@ from journeys.demo_world import (
     scale_templates,
     scale_world,
 )
-from journeys.models import District, School
 from surveys.models import SCORE_COLUMNS, Campaign, Response, new_campaign_token
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields

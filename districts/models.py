@@ -1,15 +1,16 @@
-"""Districts, their schools, who may see them, and the milestones on their journey."""
+"""Districts, their schools, who may see them, and the milestones on their journey; the audit
+log of who read a district's data, and the failed logins that pause an account.
+
+A district's stage is the method's (section 2): `onpoint.method.stages.stage_of(launch_date,
+day)`, called by the layers above; this app imports no other app of the project.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-
-from onpoint.method.stages import stage_of
 
 # Two-letter USPS codes: the fifty states, DC, and the territories with public school systems.
 US_STATES: dict[str, str] = {
@@ -62,6 +63,7 @@ class District(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "journeys_district"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -77,9 +79,6 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def stage_on(self, day: dt.date) -> str:
-        return stage_of(self.launch_date, day)
-
     @property
     def state_name(self) -> str:
         return US_STATES.get(self.state, self.state)
@@ -92,6 +91,7 @@ class School(models.Model):
     expected_responses = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        db_table = "journeys_school"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -118,6 +118,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "journeys_membership"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "district", "kind"], name="membership_unique_per_kind"
@@ -137,6 +138,7 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "journeys_milestone"
         ordering = ["-happened_on", "-id"]
 
     def __str__(self) -> str:
@@ -160,6 +162,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "journeys_auditevent"
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -175,6 +178,9 @@ class LoginFailure(models.Model):
 
     username = models.CharField(max_length=150, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "journeys_loginfailure"
 
     def __str__(self) -> str:
         return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"

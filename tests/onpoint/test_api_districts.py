@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from journeys.api import NOT_ALLOWED_TO_CREATE_DISTRICTS
-from journeys.models import District, Membership, School
+from districts.models import District, Membership, School
+from onpoint.api import NOT_ALLOWED_TO_CREATE_DISTRICTS
 
 
 def token_client(user: Any) -> Client:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from journeys.models import AuditEvent, District, LoginFailure, Membership, Milestone, School
+from districts.models import AuditEvent, District, LoginFailure, Membership, Milestone, School
 
 
 class SchoolInline(admin.TabularInline[School, District]):

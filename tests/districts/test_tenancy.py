@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from journeys.models import Milestone
+from districts.models import Milestone
 from surveys.models import Campaign, Instrument
 
 # URL parameters that identify something of a district, filled from district B's objects.
