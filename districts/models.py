@@ -63,7 +63,6 @@ class District(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "journeys_district"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -91,7 +90,6 @@ class School(models.Model):
     expected_responses = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
-        db_table = "journeys_school"
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -118,7 +116,6 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "journeys_membership"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "district", "kind"], name="membership_unique_per_kind"
@@ -138,7 +135,6 @@ class Milestone(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        db_table = "journeys_milestone"
         ordering = ["-happened_on", "-id"]
 
     def __str__(self) -> str:
@@ -162,7 +158,6 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        db_table = "journeys_auditevent"
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -178,9 +173,6 @@ class LoginFailure(models.Model):
 
     username = models.CharField(max_length=150, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        db_table = "journeys_loginfailure"
 
     def __str__(self) -> str:
         return f"{self.username} at {self.at:%Y-%m-%d %H:%M}"
