@@ -21,8 +21,8 @@ from psycopg import sql
 from tqdm import tqdm
 
 from bench.config import WORK_DIR, Size
-from districts.models import District, Membership, School
-from journeys.demo_world import (
+from demo.management.commands.seed_scale import scale_seed
+from demo.world import (
     DEFAULT_SEED,
     ROLE_WEIGHTS,
     SCALE_SLUG_PREFIX,
@@ -31,7 +31,7 @@ from journeys.demo_world import (
     scale_templates,
     scale_world,
 )
-from onpoint.management.commands.seed_scale import scale_seed
+from districts.models import District, Membership, School
 from surveys.models import Campaign, Response
 from surveys.selectors import instrument_current, item_codes, item_specs
 from surveys.services import campaign_create, response_score_fields

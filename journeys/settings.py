@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "districts",
     "surveys",
     "onpoint",
+    "demo",
 ]
 
 MIDDLEWARE = [

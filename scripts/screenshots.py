@@ -33,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PASSWORD = "journeys-demo"  # noqa: S105 - the demo accounts' published password (journeys/demo.py)
+PASSWORD = "journeys-demo"  # noqa: S105 - the demo accounts' published password (demo/seed.py)
 DISTRICT = "maple-valley"  # the demo leader's district
 PRINT_VIEWPORT: Any = {"width": 816, "height": 1056}
 VIEWPORTS: dict[str, dict[str, Any]] = {

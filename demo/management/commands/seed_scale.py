@@ -5,7 +5,7 @@ schools, one to three past spring surveys each and exactly `--responses` respons
 with PostgreSQL COPY (psycopg 3) inside one transaction, then ANALYZEd. `--recompute` then runs
 `manage.py recompute`. PostgreSQL only: it exists for the benchmarks (`make bench`).
 
-The responses are drawn from a pool of scored people (see `journeys.demo_world.scale_templates`),
+The responses are drawn from a pool of scored people (see `demo.world.scale_templates`),
 so each row's stored scores are method section 3's scores of its own answers.
 """
 
@@ -25,8 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from districts.models import District, School
-from journeys.demo_world import (
+from demo.world import (
     DEFAULT_SEED,
     SCALE_SLUG_PREFIX,
     TemplateKey,
@@ -35,6 +34,7 @@ from journeys.demo_world import (
     scale_templates,
     scale_world,
 )
+from districts.models import District, School
 from surveys.models import SCORE_COLUMNS, Campaign, Response, new_campaign_token
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields

@@ -1,7 +1,7 @@
 """The synthetic demo world, as plain data: districts, schools, campaigns, answers, milestones.
 
 Pure and deterministic: the same seed, items and day give the same world, with no database, no
-clock and no NumPy. `journeys.demo` stores it; `seed_scale` stores its large cousin for the
+clock and no NumPy. `demo.seed` stores it; `seed_scale` stores its large cousin for the
 benchmarks. Every name is marked "(synthetic)": no real district, school or person is in it.
 
 The national shape follows the four landmarks of spec/domain.md. Each dimension has a target

@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from demo.management.commands.seed_demo import NOT_IN_PRODUCTION
+from demo.seed import DEMO_PASSWORD
+from demo.world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS
 from districts.models import District, Membership, Milestone, School
-from journeys.demo import DEMO_PASSWORD
-from journeys.demo_world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS
-from journeys.management.commands.seed_demo import NOT_IN_PRODUCTION
 from onpoint.method.structure import REASON_FEW_RESPONSES, STAGES
 from onpoint.models import CampaignResult, GroupScore
 from surveys.models import Campaign, Response

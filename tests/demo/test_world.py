@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from districts.models import US_STATES, PathPlace
-from journeys.demo_world import (
+from demo.world import (
     DEMO_DISTRICTS,
     MAPLE_NAME,
     MAPLE_SLUG,
@@ -33,6 +32,7 @@ from journeys.demo_world import (
     world_campaigns,
     world_generate,
 )
+from districts.models import US_STATES, PathPlace
 from onpoint.method.alignment import alignment_of
 from onpoint.method.benchmarks import Benchmark, CampaignFacts, benchmarks_by_stage, growth_shares
 from onpoint.method.scoring import (

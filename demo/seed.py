@@ -1,6 +1,6 @@
 """The demo world that `make run` loads. Synthetic: no real district, school or person.
 
-The world itself is plain data from `journeys.demo_world` (seeded, deterministic); this module
+The world itself is plain data from `demo.world` (seeded, deterministic); this module
 stores it in bulk, adds the demo accounts, and brings the scores up to date once: one rescore
 per new campaign and one benchmark rebuild, not a task per response.
 """
@@ -17,8 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from districts.models import District, Membership, Milestone, School
-from journeys.demo_world import (
+from demo.world import (
     CONSULTED_DISTRICTS,
     DEFAULT_SEED,
     DEMO_DISTRICTS,
@@ -29,6 +28,7 @@ from journeys.demo_world import (
     World,
     world_generate,
 )
+from districts.models import District, Membership, Milestone, School
 from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from demo.management.commands.seed_scale import ALREADY_SEEDED, POSTGRES_ONLY
+from demo.world import SCALE_SLUG_PREFIX, SYNTHETIC
 from districts.models import District, School
-from journeys.demo_world import SCALE_SLUG_PREFIX, SYNTHETIC
-from onpoint.management.commands.seed_scale import ALREADY_SEEDED, POSTGRES_ONLY
 from onpoint.models import CampaignResult
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.selectors import item_specs

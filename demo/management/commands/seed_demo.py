@@ -7,8 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from journeys.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
-from journeys.demo_world import (
+from demo.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_seed
+from demo.world import (
     CONSULTED_DISTRICTS,
     DEFAULT_SEED,
     DEMO_DISTRICTS,
