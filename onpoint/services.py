@@ -15,7 +15,8 @@ entry points do the work, for the worker and `manage.py recompute` alike:
 Enqueuing goes through `campaign_scores_request` (after each stored response),
 `campaign_refresh_request` (a campaign created or changed) and `benchmarks_rebuild_request`.
 None of them raises into the caller's request: a broker that is down is logged, and the
-minute sweep (`campaigns_sweep`) catches up from the dirty flags.
+minute sweep (`campaigns_sweep`) catches up from the dirty flags. They find the tasks by name
+(onpoint.queueing): tasks.py imports this module, never the other way round.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from onpoint.models import (
     CampaignResult,
     GroupScore,
 )
+from onpoint.queueing import REBUILD_BENCHMARKS, RECOMPUTE_CAMPAIGN, task_named, tasks_run_eagerly
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.selectors import item_specs
 
@@ -980,12 +982,6 @@ def campaigns_sweep(*, now: dt.datetime | None = None) -> SweepOutcome:
 # --- enqueuing -----------------------------------------------------------------------------------
 
 
-def _eager() -> bool:
-    from onpoint.tasks import recompute_campaign as recompute_campaign_task
-
-    return bool(recompute_campaign_task.app.conf.task_always_eager)
-
-
 def _send(task: Task[Any, Any], args: tuple[Any, ...], *, countdown: float) -> bool:
     """Enqueue without ever raising: False (and a log line) when the broker cannot be reached."""
     try:
@@ -998,9 +994,8 @@ def _send(task: Task[Any, Any], args: tuple[Any, ...], *, countdown: float) -> b
 
 
 def _recompute_enqueue(campaign_id: int, *, debounce: bool) -> None:
-    from onpoint.tasks import recompute_campaign as recompute_campaign_task
-
-    if _eager():
+    recompute_campaign_task = task_named(RECOMPUTE_CAMPAIGN)
+    if tasks_run_eagerly():
         # Embedded mode: no worker, no sweep. Run now, and never fail the caller's request.
         try:
             recompute_campaign_task.apply(args=(campaign_id,), throw=True)
@@ -1031,10 +1026,9 @@ def campaign_release_schedule(campaign_id: int, closes_at: dt.datetime) -> None:
     for weeks by the broker would be delivered again at every visibility timeout. Nothing to do
     in the embedded mode, where tasks run at once (the embedded sweep releases it instead).
     """
-    if _eager():
+    if tasks_run_eagerly():
         return
-    from onpoint.tasks import recompute_campaign as recompute_campaign_task
-
+    recompute_campaign_task = task_named(RECOMPUTE_CAMPAIGN)
     key = RELEASE_KEY.format(campaign_id=campaign_id, closes_at=closes_at.timestamp())
     if not cache.add(key, 1, timeout=RELEASE_LOOKAHEAD_SECONDS * 3):
         return
@@ -1066,9 +1060,8 @@ def campaign_refresh_request(campaign_id: int) -> None:
 
 def benchmarks_rebuild_request() -> None:
     """Rebuild the benchmarks soon, coalescing the requests of the next few seconds."""
-    from onpoint.tasks import rebuild_benchmarks as rebuild_benchmarks_task
-
-    if _eager():
+    rebuild_benchmarks_task = task_named(REBUILD_BENCHMARKS)
+    if tasks_run_eagerly():
         try:
             rebuild_benchmarks_task.apply(throw=True)
         except Exception:
