@@ -1011,10 +1011,11 @@ def _recompute_enqueue(campaign_id: int, *, debounce: bool) -> None:
 
 
 def campaign_scores_request(campaign_id: int) -> None:
-    """A response to the campaign was stored: recompute its scores soon, coalesced.
+    """Responses to the campaign were stored: recompute its scores soon, coalesced.
 
-    Called by surveys' response_submit and import after commit (when called inside a
-    transaction it waits for the commit itself). Never raises into the caller's request.
+    When called inside a transaction it waits for the commit itself. Never raises into the
+    caller's request. (surveys, below this app, sends the recompute task by name instead:
+    surveys/queueing.py.)
     """
     transaction.on_commit(partial(_recompute_enqueue, campaign_id, debounce=True), robust=True)
 
@@ -1040,7 +1041,11 @@ def campaign_release_schedule(campaign_id: int, closes_at: dt.datetime) -> None:
         cache.delete(key)
 
 
-def _campaign_refresh(campaign_id: int) -> None:
+def campaign_refresh(*, campaign_id: int) -> None:
+    """A campaign was created or changed (dates, exclusion from benchmarks): rescore it (which
+    refreshes its district's landmarks), schedule its release if it closes before the next
+    sweep, and rebuild the benchmarks soon. The task `onpoint.tasks.refresh_campaign` runs it
+    when surveys asks (surveys/queueing.py)."""
     Campaign.objects.filter(pk=campaign_id).update(scores_dirty=True)
     _recompute_enqueue(campaign_id, debounce=False)
     closes_at = Campaign.objects.filter(pk=campaign_id).values_list("closes_at", flat=True).first()
@@ -1053,9 +1058,9 @@ def _campaign_refresh(campaign_id: int) -> None:
 
 
 def campaign_refresh_request(campaign_id: int) -> None:
-    """A campaign was created or changed (dates, exclusion from benchmarks): after commit,
-    rescore it, refresh its district's landmarks and rebuild the benchmarks."""
-    transaction.on_commit(partial(_campaign_refresh, campaign_id), robust=True)
+    """`campaign_refresh` after the commit, in this process (for callers in this layer or above;
+    surveys, below, sends the task by name instead)."""
+    transaction.on_commit(partial(campaign_refresh, campaign_id=campaign_id), robust=True)
 
 
 def benchmarks_rebuild_request() -> None:

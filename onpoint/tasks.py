@@ -34,6 +34,13 @@ def recompute_campaign(campaign_id: int) -> bool:
     return services.campaign_recompute(campaign_id=campaign_id)
 
 
+@shared_task(name="onpoint.tasks.refresh_campaign", soft_time_limit=50, time_limit=60, **RELIABLE)
+def refresh_campaign(campaign_id: int) -> None:
+    """A campaign was created or its dates or benchmark exclusion changed (surveys sends this by
+    name): rescore it, schedule its release, rebuild the benchmarks soon."""
+    services.campaign_refresh(campaign_id=campaign_id)
+
+
 @shared_task(
     name="onpoint.tasks.rebuild_benchmarks", soft_time_limit=1500, time_limit=1800, **RELIABLE
 )

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import logging
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,10 +21,9 @@ from django.utils import timezone
 from districts.models import District, School
 from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
+from surveys import queueing
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
-
-logger = logging.getLogger(__name__)
 
 # --- messages a person reads -------------------------------------------------------------------
 UNKNOWN_ITEM = "Unknown item code: {code}."
@@ -178,37 +175,6 @@ def campaign_open_check(campaign: Campaign, now: dt.datetime) -> None:
 # --- one response ------------------------------------------------------------------------------
 
 
-def _campaign_scores_request(campaign_id: int) -> None:
-    """Ask onpoint to recompute the campaign's group scores (after the response is committed).
-
-    Imported here, not at the top: onpoint's services import this app's models, and the survey
-    must keep storing answers even while the scoring side is missing or its broker is down
-    (the callback is robust, and the dirty flag lets the sweep catch up).
-    """
-    try:
-        from onpoint.services import campaign_scores_request
-    except ImportError:
-        logger.warning(
-            "onpoint.services.campaign_scores_request is missing; campaign %s stays dirty",
-            campaign_id,
-        )
-        return
-    campaign_scores_request(campaign_id)
-
-
-def _campaign_refresh_request(campaign_id: int) -> None:
-    """Tell onpoint a campaign was created or its dates or benchmark exclusion changed: it
-    rescores the campaign and rebuilds the benchmarks after commit (it registers that itself).
-    Imported lazily for the same reasons as above.
-    """
-    try:
-        from onpoint.services import campaign_refresh_request
-    except ImportError:
-        logger.warning("onpoint.services.campaign_refresh_request is missing")
-        return
-    campaign_refresh_request(campaign_id)
-
-
 def _campaign_mark_dirty(campaign: Campaign) -> None:
     """Responses were imported into a closed campaign: its released scores must be redone.
 
@@ -218,7 +184,7 @@ def _campaign_mark_dirty(campaign: Campaign) -> None:
     if not campaign.is_closed():
         return
     Campaign.objects.filter(pk=campaign.pk, scores_dirty=False).update(scores_dirty=True)
-    transaction.on_commit(partial(_campaign_scores_request, campaign.pk), robust=True)
+    queueing.campaign_scores_request(campaign.pk)
 
 
 def response_submit(
@@ -299,7 +265,7 @@ def campaign_create(
     with transaction.atomic():
         campaign.full_clean()
         campaign.save()
-        _campaign_refresh_request(campaign.pk)
+        queueing.campaign_refresh_request(campaign.pk)
     return campaign
 
 
@@ -352,7 +318,7 @@ def campaign_update(
         campaign.exclude_from_benchmarks,
     ):
         # The stage, the eligibility for benchmarks or the closing changed.
-        _campaign_refresh_request(campaign.pk)
+        queueing.campaign_refresh_request(campaign.pk)
     return campaign
 
 

@@ -16,7 +16,12 @@ from onpoint import services, tasks
 from onpoint.models import BenchmarkVersion, GroupScore
 from tests.onpoint.builders import closed_campaign_of, respond, uniform
 
-ALL_TASKS = [tasks.recompute_campaign, tasks.rebuild_benchmarks, tasks.sweep_dirty_campaigns]
+ALL_TASKS = [
+    tasks.recompute_campaign,
+    tasks.refresh_campaign,
+    tasks.rebuild_benchmarks,
+    tasks.sweep_dirty_campaigns,
+]
 
 
 @pytest.mark.parametrize("task", ALL_TASKS, ids=lambda task: task.name)
@@ -47,6 +52,13 @@ def test_the_tasks_are_registered_under_the_names_beat_uses() -> None:
         assert name["task"] in app.tasks
     for task in ALL_TASKS:
         assert task.name in app.tasks
+
+
+def test_the_names_the_services_send_are_the_declared_tasks() -> None:
+    from onpoint import queueing
+
+    assert tasks.recompute_campaign.name == queueing.RECOMPUTE_CAMPAIGN
+    assert tasks.rebuild_benchmarks.name == queueing.REBUILD_BENCHMARKS
 
 
 @pytest.mark.django_db

@@ -231,13 +231,10 @@ def test_creating_and_changing_dates_tell_onpoint_but_renaming_does_not(
     maple: District,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import sys
-    import types
+    from surveys import queueing
 
     calls: list[int] = []
-    fake = types.ModuleType("onpoint.services")
-    fake.campaign_refresh_request = calls.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "onpoint.services", fake)
+    monkeypatch.setattr(queueing, "campaign_refresh_request", calls.append)
     client = signed_in(leader_of_maple)
     campaign_id = create(client).json()["id"]
     url = f"/api/v1/campaigns/{campaign_id}/"

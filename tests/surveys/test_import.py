@@ -291,13 +291,10 @@ def test_an_import_asks_for_scores_once_not_once_per_row(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    import sys
-    import types
+    from surveys import queueing
 
     calls: list[int] = []
-    fake = types.ModuleType("onpoint.services")
-    fake.campaign_scores_request = calls.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "onpoint.services", fake)
+    monkeypatch.setattr(queueing, "campaign_scores_request", calls.append)
     rows = [good_row(n) for n in range(2500)]
     with django_capture_on_commit_callbacks(execute=True):
         report = responses_import(campaign=closed_campaign, lines=io.StringIO(csv_text(rows)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import types
 import uuid
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from districts.models import School
 from onpoint.method.scoring import score_response
+from surveys import queueing
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
 from surveys.services import (
@@ -33,11 +33,9 @@ R1 = {"vision_1": 4, "vision_2": 4, "vision_3": 5, "plan_1": 3, "plan_2": 3, "pl
 
 @pytest.fixture
 def scores_requests(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Stands in for onpoint.services.campaign_scores_request and records its calls."""
+    """Stands in for surveys.queueing.campaign_scores_request and records its calls."""
     calls: list[int] = []
-    fake = types.ModuleType("onpoint.services")
-    fake.campaign_scores_request = calls.append  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "onpoint.services", fake)
+    monkeypatch.setattr(queueing, "campaign_scores_request", calls.append)
     return calls
 
 
