@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from onpoint import selectors
 from onpoint.benchmarks import Benchmark
 from onpoint.scoring import Score, round_for_display
-from onpoint.structure import SCORE_KEYS
+from onpoint.structure import METHOD_VERSION, SCORE_KEYS
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
@@ -79,6 +79,7 @@ def unready_json(scores: selectors.CampaignScores) -> dict[str, Any]:
         "campaign": campaign.pk,
         "district": campaign.district.slug,
         "stage": scores.stage,
+        "method_version": METHOD_VERSION,
         **participation_json(scores.participation),
         "released": scores.released,
         "releases_at": campaign.closes_at,
@@ -100,6 +101,7 @@ def scores_json(scores: selectors.CampaignScores) -> dict[str, Any]:
         "campaign": scores.campaign.pk,
         "district": scores.campaign.district.slug,
         "stage": scores.stage,
+        "method_version": METHOD_VERSION,
         "n_responses": scores.n_responses,
         "released": True,
         "releases_at": scores.campaign.closes_at,
