@@ -102,7 +102,6 @@ class Broker:
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": self.url,
             "CACHE_URL": self.url,
-            "CACHE_URL": self.url,
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
             # The worker reads the same settings module; the test database needs no secrets.
