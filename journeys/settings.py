@@ -369,9 +369,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
     },
 }
-# Test-only: a file path; while that file exists, a rescore waits after claiming its campaign,
-# so a test can SIGKILL the worker there (tests/onpoint/test_worker.py). Never set in production.
-ONPOINT_RESCORE_TEST_HOLD = env_str("ONPOINT_RESCORE_TEST_HOLD")
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
