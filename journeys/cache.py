@@ -25,7 +25,7 @@ from django.core.cache.backends.redis import RedisCache
 from redis import RedisError
 
 logger = logging.getLogger(__name__)
-CACHE_DOWN = "shared cache unreachable (%s) on %s: %s; this process's memory serves for %s s"
+CACHE_DOWN = "shared cache unreachable (%s) on %s (%s): this process's memory serves for %s s"
 RETRY_SECONDS = 5.0
 # By location: until when (time.monotonic()) this process leaves Redis alone. Django builds a
 # cache object per thread; the threads of a process share this and the memory fallback.
