@@ -12,13 +12,13 @@ import logging
 import threading
 import time
 
+from django.conf import settings
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
-# The beat schedule's period (settings.CELERY_BEAT_SCHEDULE), and a first sweep soon after the
-# server starts, for the campaigns that closed while it was down.
-PERIOD_SECONDS = 60.0
+# A first sweep soon after the server starts, for the campaigns that closed while it was down;
+# then every settings.EMBEDDED_SWEEP_SECONDS (a minute, as beat's schedule).
 FIRST_SWEEP_SECONDS = 5.0
 SWEEP_FAILED = "embedded sweep failed; it runs again in a minute"
 
@@ -50,4 +50,4 @@ def _sweep_forever() -> None:
     time.sleep(FIRST_SWEEP_SECONDS)
     while True:
         embedded_sweep()
-        time.sleep(PERIOD_SECONDS)
+        time.sleep(settings.EMBEDDED_SWEEP_SECONDS)

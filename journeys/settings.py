@@ -333,6 +333,9 @@ if CELERY_BROKER_URL.startswith("redis://"):
     CELERY_BROKER_TRANSPORT = "journeys.broker:Transport"
 # No broker: tasks run in the request's process (after commit), the embedded mode.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Embedded mode only: the seconds between two sweeps of the web process's stand-in for beat
+# (journeys/embedded_beat.py), which releases a campaign whose closing time has passed.
+EMBEDDED_SWEEP_SECONDS = env_int("EMBEDDED_SWEEP_SECONDS", 60)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -85,6 +85,7 @@ def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Embedded]:
     tmp_path = tmp_path_factory.mktemp("embedded")
     environment = {key: value for key, value in os.environ.items() if key not in NOT_EMBEDDED}
     environment["JOURNEYS_VAR_DIR"] = str(tmp_path / "var")
+    environment["EMBEDDED_SWEEP_SECONDS"] = "2"
     manage(environment, "migrate", "--noinput", "--verbosity", "0")
     port = free_port()
     log = tmp_path / "serve.log"
@@ -179,3 +180,36 @@ def test_the_server_make_run_starts_serves_the_pages_static_files(embedded: Embe
         assert response.status_code == 200, path
         assert response.content, path
     assert requests.get(f"{embedded.url}/accounts/login/", timeout=10).status_code == 200
+
+
+CLOSING_CAMPAIGN = (
+    "import datetime as dt; from django.utils import timezone; "
+    "from tests.onpoint.builders import campaign_of, district_named, respond, uniform; "
+    "c = campaign_of(district_named('Closing district', slug='closing-district'), "
+    "opens_at=timezone.now() - dt.timedelta(days=3), "
+    "closes_at=timezone.now() + dt.timedelta(seconds=1)); "
+    "respond(c, uniform(4), times=6); print(c.pk)"
+)
+
+
+def released_responses(database: Path, campaign_id: int) -> int | None:
+    with closing(sqlite3.connect(database, timeout=20)) as connection:
+        found = connection.execute(
+            "SELECT n_responses FROM onpoint_campaignresult WHERE campaign_id = ?", (campaign_id,)
+        ).fetchone()
+    return None if found is None else int(found[0])
+
+
+def test_the_server_make_run_starts_releases_a_campaign_when_its_closing_time_passes(
+    embedded: Embedded,
+) -> None:
+    """No broker, no beat, nobody pressing "Close now": the embedded beat's sweep
+    (journeys/embedded_beat.py, started by gunicorn.conf.py) releases the scores."""
+    campaign_id = int(
+        manage(embedded.environment, "shell", "--no-imports", "-c", CLOSING_CAMPAIGN).strip()
+    )
+    deadline = time.monotonic() + 20  # a sweep every 2 s here (every minute by default)
+    while released_responses(embedded.database, campaign_id) is None:
+        assert time.monotonic() < deadline, embedded.text()[-3000:]
+        time.sleep(0.5)
+    assert released_responses(embedded.database, campaign_id) == 6
