@@ -405,7 +405,7 @@ def scores_of(client: Client, campaign: Campaign) -> dict[str, Any]:
     answer = client.get(f"/api/v1/campaigns/{campaign.pk}/scores/")
     assert answer.status_code == 200
     body: dict[str, Any] = answer.json()
-    assert body.get("released", True) is True, "a closed campaign's scores are released"
+    assert body["released"] is True, "a closed campaign's scores are released"
     assert body["scores"] is not None
     return body
 
