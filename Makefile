@@ -9,12 +9,13 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 4
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint typecheck pytest prod migrate demo bench bench-quick clean lock screenshots
+.PHONY: help run dev test lint typecheck pytest prod migrate demo bench bench-quick clean lock screenshots
 
 help:
-	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT)"
+	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
+	@echo "make dev     the same with Django's runserver, which reloads on code changes"
 	@echo "make test    ruff check, ruff format --check, mypy and pytest"
-	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL and CELERY_BROKER_URL"
+	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL, CELERY_BROKER_URL and CACHE_URL"
 	@echo "make bench   benchmarks against PostgreSQL and Redis, written to BENCHMARKS.md"
 	@echo "make screenshots  the dashboards on the demo data, into docs/screenshots/ (Chromium)"
 
@@ -36,9 +37,17 @@ migrate: venv
 demo: migrate
 	$(MANAGE) seed_demo
 
+# gunicorn (a production server) over the embedded SQLite: it holds a staff meeting submitting the
+# survey at once, which runserver does not (scripts/serve; tests/journeys/test_embedded_burst.py).
 run: demo
 	@echo ""
 	@echo "Journeys is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	HOST=$(HOST) PORT=$(PORT) ./scripts/serve
+
+# Django's runserver, which restarts when the code changes; for development, not for a crowd.
+dev: demo
+	@echo ""
+	@echo "Journeys (runserver, reloads on code changes) at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 lint: venv
@@ -59,6 +68,7 @@ test: lint typecheck pytest
 prod: venv
 	@test -n "$$DATABASE_URL" || { echo "make prod needs DATABASE_URL (postgres://...)"; exit 2; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "make prod needs CELERY_BROKER_URL (redis://...)"; exit 2; }
+	@test -n "$$CACHE_URL" || { echo "make prod needs CACHE_URL (redis://...), a cache every process shares"; exit 2; }
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	./scripts/prod-processes

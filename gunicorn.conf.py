@@ -8,3 +8,12 @@ moment they submitted the survey.
 """
 
 access_log_format = "%(m)s %(U)s %(s)s %(b)s %(M)sms"
+
+
+def post_worker_init(worker: object) -> None:
+    """In the embedded mode (no broker, `make run`), the minute sweep that beat sends in
+    production runs in a thread of each web process: a campaign whose closing time passes is
+    released without anyone pressing "Close now". With a broker set this starts nothing."""
+    from journeys.embedded_beat import embedded_beat_start
+
+    embedded_beat_start()

@@ -24,6 +24,27 @@ TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 
 
+# SQLite as `make run` serves it (scripts/serve): many gunicorn threads writing at once, a staff
+# meeting submitting the survey together. WAL lets readers go on beside the one writer;
+# synchronous=NORMAL is WAL's usual pairing (a committed row survives the app crashing, not
+# necessarily a power cut in its last moments). Every transaction takes the write lock at BEGIN
+# (IMMEDIATE), so none fails with "database is locked" when upgrading from reading to writing; a
+# writer waits up to `timeout` seconds for the lock instead of failing at once.
+SQLITE_OPTIONS: dict[str, object] = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+# With a broker there are several processes (web workers, Celery), and an in-memory cache each:
+# the per-address survey limit would count each process's requests apart (4 web workers let 4
+# times the limit through) and the recompute debounce keys would not be shared. So production
+# with a broker stops at start without a shared cache.
+CACHE_URL_REQUIRED = (
+    "CACHE_URL must be set when CELERY_BROKER_URL is and DEBUG is off (redis://host:6379/1): "
+    "without a shared cache each process keeps its own throttle counts."
+)
+
+
 def env_str(name: str, default: str = "") -> str:
     """A variable's value, or the contents of the file named by NAME_FILE (Docker secrets)."""
     file_path = os.environ.get(f"{name}_FILE")
@@ -68,7 +89,7 @@ def database_from_url(url: str) -> dict[str, object]:
         path = unquote(parts.path)
         if not path or path == "/":
             raise ImproperlyConfigured("DATABASE_URL: a sqlite URL needs a file path.")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path, "OPTIONS": SQLITE_OPTIONS}
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
             f"DATABASE_URL must start with postgres:// (or sqlite:///), not {parts.scheme!r}."
@@ -92,6 +113,17 @@ def database_from_url(url: str) -> dict[str, object]:
         # A connection dropped by a database restart is noticed before use, not mid-request.
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": options,
+    }
+
+
+def cache_from_url(url: str) -> dict[str, object]:
+    """Django's CACHES entry for CACHE_URL (redis://host:6379/1): Redis, where each process's
+    memory stands in while Redis is down (journeys/cache.py), instead of every request failing."""
+    return {
+        "BACKEND": "journeys.cache.ForgivingRedisCache",
+        "LOCATION": url,
+        # A Redis that is down or unreachable answers within seconds; it never hangs a request.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 
 
@@ -177,8 +209,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "journeys.sqlite3",
-            # Survey bursts write concurrently: wait for the lock instead of failing at once.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": SQLITE_OPTIONS,
         }
     }
 # Parallel test runs (two checkouts, CI and a laptop) each get their own test database.
@@ -230,13 +261,13 @@ STORAGES = {
 
 ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
 
+CACHE_URL = env_str("CACHE_URL")
+if not CACHE_URL and env_str("CELERY_BROKER_URL") and not DEBUG:
+    raise ImproperlyConfigured(CACHE_URL_REQUIRED)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    if not env_str("CACHE_URL")
-    else {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env_str("CACHE_URL"),
-    }
+    "default": cache_from_url(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # --- Security ---------------------------------------------------------------------------
@@ -305,6 +336,9 @@ if CELERY_BROKER_URL.startswith("redis://"):
     CELERY_BROKER_TRANSPORT = "journeys.broker:Transport"
 # No broker: tasks run in the request's process (after commit), the embedded mode.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Embedded mode only: the seconds between two sweeps of the web process's stand-in for beat
+# (journeys/embedded_beat.py), which releases a campaign whose closing time has passed.
+EMBEDDED_SWEEP_SECONDS = env_int("EMBEDDED_SWEEP_SECONDS", 60)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -341,9 +375,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=17),
     },
 }
-# Test-only: a file path; while that file exists, a rescore waits after claiming its campaign,
-# so a test can SIGKILL the worker there (tests/onpoint/test_worker.py). Never set in production.
-ONPOINT_RESCORE_TEST_HOLD = env_str("ONPOINT_RESCORE_TEST_HOLD")
 
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

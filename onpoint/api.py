@@ -39,7 +39,7 @@ from onpoint import selectors
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.stages import stage_of
-from onpoint.method.structure import SCORE_KEYS, STAGE_LABELS
+from onpoint.method.structure import METHOD_VERSION, SCORE_KEYS, STAGE_LABELS
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
@@ -94,6 +94,7 @@ def unready_json(scores: selectors.CampaignScores) -> dict[str, Any]:
         "campaign": campaign.pk,
         "district": campaign.district.slug,
         "stage": scores.stage,
+        "method_version": METHOD_VERSION,
         **participation_json(scores.participation),
         "released": scores.released,
         "releases_at": campaign.closes_at,
@@ -115,6 +116,7 @@ def scores_json(scores: selectors.CampaignScores) -> dict[str, Any]:
         "campaign": scores.campaign.pk,
         "district": scores.campaign.district.slug,
         "stage": scores.stage,
+        "method_version": METHOD_VERSION,
         "n_responses": scores.n_responses,
         "released": True,
         "releases_at": scores.campaign.closes_at,

@@ -92,6 +92,9 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+DATES_FIXED_WHEN_CLOSED = "Fixed: the campaign is closed and its results are released."
+
+
 class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
     """Create or edit a campaign. Times are read and shown in the site's time zone."""
 
@@ -117,7 +120,9 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         }
         widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
 
-    def __init__(self, *args: Any, opens_at_locked: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, opens_at_locked: bool = False, closed: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
             moment = self.fields[name]
@@ -126,6 +131,11 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."
+        if closed:
+            # Method 1.1, "Release": a closed campaign's dates never change (no reopening).
+            for name in ("opens_at", "closes_at"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = DATES_FIXED_WHEN_CLOSED
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

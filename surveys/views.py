@@ -380,11 +380,16 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     locked = campaign_response_count(campaign) > 0
-    form = CampaignForm(request.POST or None, instance=campaign, opens_at_locked=locked)
+    closed = campaign.is_closed()
+    form = CampaignForm(
+        request.POST or None, instance=campaign, opens_at_locked=locked, closed=closed
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        if locked:
+        if locked or closed:
             data.pop("opens_at", None)
+        if closed:
+            data.pop("closes_at", None)
         try:
             services.campaign_update(campaign=campaign, **data)
         except ValidationError as error:

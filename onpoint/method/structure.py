@@ -1,4 +1,4 @@
-"""The shape of the Onpoint method, version 1: keys, labels and thresholds.
+"""The shape of the Onpoint method, version 1.1: keys, labels and thresholds.
 
 Constants only. Every other module in the Onpoint core takes its keys and thresholds from here,
 so a change to the instrument's shape is a change to this one file.
@@ -7,6 +7,9 @@ so a change to the instrument's shape is a change to this one file.
 from __future__ import annotations
 
 from typing import Final
+
+# docs/onpoint-method.md: the version every number the product shows comes from.
+METHOD_VERSION: Final = "1.1"
 
 # Method section 1: four categories, nine dimensions, in the method's order.
 CATEGORIES: Final[dict[str, tuple[str, ...]]] = {

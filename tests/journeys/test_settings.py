@@ -6,10 +6,17 @@ import os
 import secrets
 import subprocess
 import sys
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from journeys.settings import CACHE_URL_REQUIRED, cache_from_url
+from surveys.models import Response
+from tests.onpoint.builders import campaign_of, district_named, uniform
+from tests.trust.stack import free_port, sheets
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -18,6 +25,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "journeys.example.org",
     "DATABASE_URL": "postgres://journeys:pw@db.example.org:5432/journeys",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
+    "CACHE_URL": "redis://redis.example.org:6379/1",
 }
 
 
@@ -73,6 +81,68 @@ def test_bad_configuration_stops_the_app_naming_the_variable(
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert named in result.stderr.splitlines()[-1]
+
+
+def test_production_with_a_broker_and_no_shared_cache_stops_naming_cache_url() -> None:
+    # Each process would keep its own throttle counts and recompute debounce keys.
+    result = run_django({**PRODUCTION_ENV, "CACHE_URL": None}, "check")
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert CACHE_URL_REQUIRED in last_line
+    assert "CACHE_URL" in CACHE_URL_REQUIRED
+
+
+def test_without_a_broker_the_in_process_cache_is_enough() -> None:
+    result = run_django({**PRODUCTION_ENV, "CELERY_BROKER_URL": None, "CACHE_URL": None}, "check")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.django_db
+def test_the_shared_cache_being_down_stores_the_survey_anyway(
+    settings: Any, client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Production keeps the survey's throttle counts in CACHE_URL's Redis, often the broker's own
+    server: while it is down, a teacher's answers are stored, not refused with a 500."""
+    # Production's cache (settings.cache_from_url) on a port where nothing listens.
+    settings.CACHES = {"default": cache_from_url(f"redis://127.0.0.1:{free_port()}/0")}
+    campaign = campaign_of(district_named("Cache outage district"))
+    (sheet,) = sheets(1, uniform(4))
+
+    reply = client.post(f"/s/{campaign.token}/", sheet.form())
+
+    assert reply.status_code == 303
+    assert reply["Location"].startswith(f"/s/{campaign.token}/thanks/")
+    assert Response.objects.filter(campaign=campaign).count() == 1
+    assert "shared cache unreachable" in caplog.text
+
+
+def test_while_redis_is_down_the_shared_cache_is_the_process_memory(
+    redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from django.core.cache.backends.base import BaseCache
+    from django.utils.module_loading import import_string
+
+    def cache_at(url: str) -> BaseCache:
+        entry = cache_from_url(url)
+        backend = import_string(str(entry["BACKEND"]))
+        return backend(url, {"OPTIONS": entry["OPTIONS"], "KEY_PREFIX": uuid.uuid4().hex})
+
+    down = cache_at(f"redis://127.0.0.1:{free_port()}/0")
+    # A recompute's debounce key still holds, in this process (as before CACHE_URL was required).
+    assert down.add("key", 1, timeout=30) is True
+    assert down.add("key", 1, timeout=30) is False
+    assert down.get("key") == 1
+    assert down.delete("key") is True
+    # Redis was tried once; the next operations went to memory without waiting on it.
+    assert caplog.text.count("shared cache unreachable") == 1
+
+    up = cache_at(redis_url)
+    assert up.add("key", 1, timeout=30) is True
+    assert up.add("key", 1, timeout=30) is False
+    assert up.get("key") == 1
+    assert up.delete("key") is True
+    assert caplog.text.count("shared cache unreachable") == 1
 
 
 def test_production_settings_pass_the_deployment_checklist() -> None:

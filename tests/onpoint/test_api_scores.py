@@ -204,6 +204,7 @@ def test_an_open_campaign_answers_the_contracts_unreleased_shape_with_counts_onl
         "campaign": campaign.pk,
         "district": maple.slug,
         "stage": body["stage"],
+        "method_version": "1.1",
         "n_responses": 8,
         "expected_responses": 20,
         "response_rate": 0.4,

@@ -8,6 +8,7 @@ its own, so no other worker takes its tasks. In CI these tests must run, never s
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import signal
@@ -24,11 +25,18 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
-from onpoint import tasks
+from onpoint import services, tasks
 from onpoint.models import GroupScore
 from surveys.models import Campaign
-from tests.onpoint.builders import campaign_of, district_named, respond, uniform
+from tests.onpoint.builders import (
+    campaign_of,
+    closed_campaign_of,
+    district_named,
+    respond,
+    uniform,
+)
 from tests.trust.stack import children_of
 
 pytestmark = pytest.mark.redis
@@ -164,9 +172,11 @@ def wait_until(condition: Callable[[], bool], timeout: float) -> float:
     return time.monotonic() - started
 
 
-def test_fifty_responses_posted_through_the_api_are_scored_within_10_seconds_in_5_runs(
+def test_fifty_answers_wait_for_the_close_and_are_released_within_2_seconds_of_it(
     broker: Broker, client: Client, staff_user: Any
 ) -> None:
+    """Method 1.1, "Release": submissions are one INSERT each and start no task; closing the
+    campaign (PATCH closes_at to now) enqueues its rescore at once."""
     district = district_named("Worker district")
     campaign = campaign_of(district)
     with broker.worker("fast") as worker:
@@ -177,18 +187,27 @@ def test_fifty_responses_posted_through_the_api_are_scored_within_10_seconds_in_
                 content_type="application/json",
             )
             assert response.status_code == 201, response.content
-        last_posted = time.monotonic()
         client.force_login(staff_user)
+        scores_url = f"/api/v1/campaigns/{campaign.pk}/scores/"
+        assert client.get(scores_url).json()["released"] is False
+        time.sleep(1)
+        assert worker.runs(campaign) == set()
 
-        def up_to_date() -> bool:
-            body = client.get(f"/api/v1/campaigns/{campaign.pk}/scores/").json()
-            return body["n_responses"] == 50 and body["recompute_pending"] is False
+        closed = client.patch(
+            f"/api/v1/campaigns/{campaign.pk}/",
+            {"closes_at": timezone.now().isoformat()},
+            content_type="application/json",
+        )
+        assert closed.status_code == 200, closed.content
 
-        wait_until(up_to_date, timeout=10 - (time.monotonic() - last_posted))
+        def released() -> bool:
+            return client.get(scores_url).json()["scores"] is not None
+
+        wait_until(released, timeout=2)
         runs = worker.runs(campaign)
 
-    assert 1 <= len(runs) <= 5, worker.text()
-    body = client.get(f"/api/v1/campaigns/{campaign.pk}/scores/").json()
+    assert len(runs) == 1, worker.text()
+    body = client.get(scores_url).json()
     assert body["scores"]["onpoint"] == {
         "value": 75.0,
         "n": 50,
@@ -198,6 +217,28 @@ def test_fifty_responses_posted_through_the_api_are_scored_within_10_seconds_in_
     assert [group["role"] for group in body["by_role"]] == ["coach", "teacher"]
 
 
+def test_the_sweep_schedules_a_release_due_at_closes_at_that_a_worker_runs_on_time(
+    broker: Broker,
+) -> None:
+    closes_at = timezone.now() + dt.timedelta(seconds=3)
+    campaign = campaign_of(
+        district_named("Due district"),
+        opens_at=timezone.now() - dt.timedelta(days=1),
+        closes_at=closes_at,
+    )
+    respond(campaign, uniform(3), times=5)
+    with broker.worker("due"):
+        services.campaigns_sweep()
+        assert stored_onpoint(campaign) is None
+        wait_until(lambda: stored_onpoint(campaign) is not None, timeout=8)
+        late = (timezone.now() - closes_at).total_seconds()
+
+    assert late < 2.5
+    onpoint = stored_onpoint(campaign)
+    assert onpoint is not None
+    assert (onpoint.value, onpoint.n) == (50.0, 5)
+
+
 def stored_onpoint(campaign: Campaign) -> GroupScore | None:
     return GroupScore.objects.filter(campaign=campaign, breakdown="whole", key="onpoint").first()
 
@@ -205,7 +246,7 @@ def stored_onpoint(campaign: Campaign) -> GroupScore | None:
 def test_a_worker_killed_in_the_middle_of_a_recompute_finishes_the_work_after_a_restart(
     broker: Broker, tmp_path: Path
 ) -> None:
-    campaign = campaign_of(district_named("Killed worker district"))
+    campaign = closed_campaign_of(district_named("Killed worker district"))
     respond(campaign, uniform(2), times=7)
     hold = tmp_path / "hold"
     hold.touch()
@@ -241,7 +282,7 @@ def test_a_pool_process_killed_mid_recompute_is_replaced_and_the_task_requeued(
     broker: Broker, tmp_path: Path
 ) -> None:
     """reject_on_worker_lost: the worker sees its child die and puts the task back at once."""
-    campaign = campaign_of(district_named("Lost child district"))
+    campaign = closed_campaign_of(district_named("Lost child district"))
     respond(campaign, uniform(5), times=6)
     hold = tmp_path / "hold"
     hold.touch()

@@ -248,9 +248,11 @@ def production_environment(*, database_url: str, broker_url: str, queue: str) ->
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
+        # Production needs a shared cache beside a broker: the same Redis, as docker-compose.yml.
+        "CACHE_URL": broker_url,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
     }
-    for test_only in ("TEST_DATABASE_NAME", "CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+    for test_only in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         environment.pop(test_only, None)
     return environment
 

@@ -22,6 +22,8 @@ import pytest
 import requests
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from districts.models import District, School
 from onpoint import tasks
@@ -29,6 +31,7 @@ from onpoint.models import CampaignResult, GroupScore
 from surveys.models import Campaign, Response
 from tests.onpoint.builders import (
     campaign_of,
+    closed_campaign_of,
     district_named,
     random_answers,
     school_of,
@@ -108,15 +111,14 @@ def redis_stack(
             yield RedisStack(web=web, worker=worker, redis=server)
 
 
-def test_with_redis_down_every_submission_is_stored_and_the_sweep_catches_the_scores_up(
-    redis_stack: RedisStack,
+def test_with_redis_down_every_submission_is_stored_and_the_sweep_releases_the_scores(
+    redis_stack: RedisStack, staff_user: Any
 ) -> None:
     web, worker, server = redis_stack.web, redis_stack.worker, redis_stack.redis
     campaign = campaign_of(district_named("Broker outage district"))
     url = f"{web.url}/s/{campaign.token}/"
     before = sheets(10, uniform(4))
     assert Counter(reply.status for reply in submit_all(url, before)) == {303: 10}
-    wait_until(lambda: scored_with(campaign, 10), SCORED_WITHIN_SECONDS, "scores of the first 10")
 
     server.stop()
     during = sheets(40, uniform(2))
@@ -126,15 +128,20 @@ def test_with_redis_down_every_submission_is_stored_and_the_sweep_catches_the_sc
     assert Counter(reply.status for reply in replies) == {303: 40}, replies[:3]
     assert slowest < SLOWEST_SUBMIT_SECONDS
     assert Response.objects.filter(campaign=campaign).count() == 50
-    # Nothing could tell the worker: the scores are stale, and the campaign is marked dirty.
-    assert Campaign.objects.get(pk=campaign.pk).scores_dirty is True
-    stale = onpoint_of(campaign)
-    assert stale is not None
-    assert stale.n == 10
+    # The leader closes the campaign while the broker is still down: the close is stored, the
+    # release cannot be enqueued, and nothing is shown until it is computed.
+    token = Token.objects.create(user=staff_user)
+    closed = requests.patch(
+        f"{web.url}/api/v1/campaigns/{campaign.pk}/",
+        json={"closes_at": timezone.now().isoformat()},
+        headers={"Authorization": f"Token {token.key}"},
+        timeout=SLOWEST_SUBMIT_SECONDS,
+    )
+    assert closed.status_code == 200, closed.text
+    assert onpoint_of(campaign) is None
     assert "the sweep will catch up" in web.text()
 
     server.start()
-    assert Campaign.objects.get(pk=campaign.pk).scores_dirty is True
     beat_sends_the_sweep()
     caught_up = wait_until(
         lambda: scored_with(campaign, 50), SCORED_WITHIN_SECONDS, "scores of all 50 after the sweep"
@@ -149,8 +156,8 @@ def test_with_redis_down_every_submission_is_stored_and_the_sweep_catches_the_sc
     assert "Unrecoverable error" not in worker.text()
     print(
         f"\nredis down: 40 of 40 stored (slowest reply {slowest:.2f} s, statuses "
-        f"{dict(Counter(reply.status for reply in replies))}); scores n=50 {caught_up:.1f} s "
-        "after the sweep"
+        f"{dict(Counter(reply.status for reply in replies))}); closed while down; scores n=50 "
+        f"{caught_up:.1f} s after the sweep"
     )
 
 
@@ -172,7 +179,7 @@ def broker(
 
 
 def campaign_with_breakdowns(name: str) -> Campaign:
-    """An open campaign whose responses fill every breakdown: schools, roles, a group under 5.
+    """A closed campaign whose responses fill every breakdown: schools, roles, a group under 5.
 
     Every call stores the same sheets (a fixed seed) under the same school names, so two such
     campaigns must end with the same score rows.
@@ -183,7 +190,7 @@ def campaign_with_breakdowns(name: str) -> Campaign:
     rng = random.Random(8)
     plan = [("teacher", north, 8), ("coach", south, 6), ("school_leader", None, 5)]
     plan.append(("technology", north, 3))  # a group of 3: suppressed everywhere
-    campaign = campaign_of(district)
+    campaign = closed_campaign_of(district)
     store(
         campaign,
         [(random_answers(rng), role, school) for role, school, count in plan for _ in range(count)],

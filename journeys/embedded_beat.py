@@ -1,0 +1,53 @@
+"""Celery beat's job for the embedded mode, where there is no beat: the minute sweep, in a
+thread of the web process (gunicorn.conf.py starts it; `make run` serves with gunicorn).
+
+Without it, a campaign whose closing time passed while nobody pressed "Close now" would wait
+for its released scores until someone ran `manage.py recompute`. In production (a broker is set)
+this does nothing: beat sends the same sweep to the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.conf import settings
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+# A first sweep soon after the server starts, for the campaigns that closed while it was down;
+# then every settings.EMBEDDED_SWEEP_SECONDS (a minute, as beat's schedule).
+FIRST_SWEEP_SECONDS = 5.0
+SWEEP_FAILED = "embedded sweep failed; it runs again in a minute"
+
+
+def embedded_beat_start() -> threading.Thread | None:
+    """Start the sweep thread when tasks run eagerly (no broker); None otherwise."""
+    from journeys.celery import app
+
+    if not app.conf.task_always_eager:
+        return None
+    thread = threading.Thread(target=_sweep_forever, name="embedded-beat", daemon=True)
+    thread.start()
+    return thread
+
+
+def embedded_sweep() -> None:
+    """One sweep, as beat's schedule entry would send it, run here and now."""
+    from onpoint.tasks import sweep_dirty_campaigns
+
+    try:
+        sweep_dirty_campaigns.apply(throw=True)
+    except Exception:
+        logger.exception(SWEEP_FAILED)
+    finally:
+        close_old_connections()
+
+
+def _sweep_forever() -> None:
+    time.sleep(FIRST_SWEEP_SECONDS)
+    while True:
+        embedded_sweep()
+        time.sleep(settings.EMBEDDED_SWEEP_SECONDS)
