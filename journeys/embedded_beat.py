@@ -42,12 +42,12 @@ def embedded_sweep() -> None:
         sweep_dirty_campaigns.apply(throw=True)
     except Exception:
         logger.exception(SWEEP_FAILED)
-    finally:
-        close_old_connections()
 
 
 def _sweep_forever() -> None:
     time.sleep(FIRST_SWEEP_SECONDS)
     while True:
         embedded_sweep()
+        # The thread's own connection, as a request's would be at its end.
+        close_old_connections()
         time.sleep(settings.EMBEDDED_SWEEP_SECONDS)
