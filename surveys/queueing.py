@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 CAMPAIGN_RECOMPUTE_TASK = "onpoint.tasks.recompute_campaign"
 CAMPAIGN_REFRESH_TASK = "onpoint.tasks.refresh_campaign"
 
-NOT_DONE = "%s for campaign %s was not sent, or failed; the campaign stays dirty for the sweep"
+# The words of onpoint.services.ENQUEUE_FAILED, so that an operator (and tests/trust/test_faults.py)
+# reads one sentence for a broker that is down, whichever layer met it.
+NOT_SENT = "could not enqueue %s for campaign %s (broker down?); the sweep will catch up"
 
 
 def _task_send(name: str, campaign_id: int) -> None:
@@ -35,7 +37,7 @@ def _task_send(name: str, campaign_id: int) -> None:
         # No publish retries: a leader's request must not wait for a broker that is down.
         app.tasks[name].apply_async((campaign_id,), retry=False)
     except Exception:
-        logger.warning(NOT_DONE, name, campaign_id, exc_info=True)
+        logger.warning(NOT_SENT, name, campaign_id, exc_info=True)
 
 
 def campaign_scores_request(campaign_id: int) -> None:

@@ -47,7 +47,7 @@ def test_a_broker_that_is_down_is_logged_and_the_campaign_stays_dirty_for_the_sw
         django_capture_on_commit_callbacks(execute=True),
     ):
         queueing.campaign_refresh_request(maple_campaign.pk)
-    assert "stays dirty for the sweep" in caplog.text
+    assert queueing.NOT_SENT % (queueing.CAMPAIGN_REFRESH_TASK, maple_campaign.pk) in caplog.text
     maple_campaign.refresh_from_db()
     assert maple_campaign.scores_dirty
 
