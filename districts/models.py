@@ -60,6 +60,9 @@ class District(models.Model):
     )
     # Only districts that opt in are named on the national map (domain.md, Privacy).
     listed_on_national_map = models.BooleanField(default=False)
+    # Only districts that opt in are shown, by name with their milestones and released Onpoint
+    # scores, to districts one or two stages behind them ("co-travelers", issue 16).
+    named_as_co_traveler = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -141,12 +144,55 @@ class Milestone(models.Model):
         return self.text
 
 
+# The four landmarks of the method (onpoint.method.structure.LANDMARK_KEYS and LANDMARK_LABELS),
+# spelled out here because this app imports no other (docs/architecture.md);
+# tests/districts/test_learning_offers.py keeps the two the same.
+LANDMARK_CHOICES: tuple[tuple[str, str], ...] = (
+    ("shared_understanding", "Shared understanding"),
+    ("operations", "Iterating on operations"),
+    ("student_agency", "Student agency"),
+    ("culture", "Culture of innovation"),
+)
+
+
+class LearningOffer(models.Model):
+    """Professional learning the district runs for its staff, tied to the landmark it serves:
+    a microcredential on student goal-setting serves student agency. How many staff
+    earned it is a count; nobody's name is kept."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="learning_offers")
+    name = models.CharField(max_length=200)
+    landmark = models.CharField(max_length=30, choices=LANDMARK_CHOICES)
+    earned_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                "district", Lower("name"), name="learning_offer_name_unique_in_district"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(landmark__in=[key for key, _ in LANDMARK_CHOICES]),
+                name="learning_offer_landmark_is_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditEvent(models.Model):
-    """Who viewed or exported which district's data, and when. Visible to staff in the admin."""
+    """Who viewed or exported which district's data, and when. Visible to staff in the admin.
+
+    Also who hid a staff comment, for good (issue 16): the row names the comment by its random
+    id in `path`, never by its words.
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
+        HIDE = "hide", "Hid a comment"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -93,3 +93,26 @@ def journey_access(*, user: User, district: District) -> JourneyAccess:
 def milestone_for(*, district: District, milestone_id: int) -> Milestone:
     """The district's milestone with this id, or Http404 (another district's is not found)."""
     return get_object_or_404(Milestone, district=district, pk=milestone_id)
+
+
+# --- what only a district's leaders do (issue 16) -------------------------------------------------
+
+COMMENTS_LEADERS_ONLY = (
+    "Staff comments are for the district's leaders: they were written to them, and free text is "
+    "where a person is easiest to recognise."
+)
+LEARNING_OFFERS_LEADERS_ONLY = (
+    "Only the district's leaders change its professional-learning offers."
+)
+
+
+def is_leader_of(*, user: User, district: District) -> bool:
+    """The user leads the district (staff count as leaders). One query (none for staff). Staff
+    comments are read, and professional-learning offers kept, by leaders alone."""
+    if getattr(user, "is_staff", False):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, district=district, kind=Membership.Kind.LEADER
+    ).exists()

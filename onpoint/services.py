@@ -65,6 +65,7 @@ from onpoint.models import (
     GroupScore,
 )
 from onpoint.queueing import REBUILD_BENCHMARKS, RECOMPUTE_CAMPAIGN, task_named, tasks_run_eagerly
+from surveys.comments import comments_release_shuffle
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.selectors import item_specs
 
@@ -665,6 +666,8 @@ def _rescore_locked(campaign: Campaign, *, now: dt.datetime) -> RescoreOutcome:
     """The rescore proper. The caller holds the campaign row's lock inside a transaction."""
     if not campaign.is_closed(now):
         return _unreleased_clear(campaign)
+    # Released: the staff comments lose the order in which they were written (issue 16).
+    comments_release_shuffle(campaign=campaign)
     aggregates = campaign_aggregates(campaign=campaign)
     score_set = campaign_score_set(aggregates)
     whole_changed = _group_scores_store(campaign, score_set)

@@ -33,6 +33,7 @@ from districts.selectors import (
     districts_consulted_by,
     districts_visible_to,
     is_consultant,
+    is_leader_of,
     journey_access,
 )
 from districts.services import district_journey_place_set, milestone_create
@@ -330,6 +331,8 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
             "alignment": alignment,
             "schools": schools,
             "now": timezone.now(),
+            "reads_staff_voice": campaign.asks_comments
+            and is_leader_of(user=request.user, district=district),
         },
     )
 

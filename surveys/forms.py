@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 
 from districts.models import District, School
+from surveys.comments import COMMENT_FIELDS, comment_text_clean
 from surveys.models import Campaign
 from surveys.services import (
     ANSWER_NOT_ALLOWED,
@@ -19,8 +20,10 @@ from surveys.services import (
     SurveyInputError,
 )
 
-# Form fields of the survey page that are not item codes.
-SURVEY_CONTROL_FIELDS = frozenset({"role", "school", "submission_id", "lang", "action"})
+# Form fields of the survey page that are not item codes (the open questions among them).
+SURVEY_CONTROL_FIELDS = frozenset(
+    {"role", "school", "submission_id", "lang", "action", *COMMENT_FIELDS}
+)
 # The page's value for "Don't know / not applicable": a choice the person made, stored as no answer.
 DONT_KNOW = "dk"
 ANSWER_VALUES = frozenset({"1", "2", "3", "4", "5", DONT_KNOW})
@@ -35,6 +38,8 @@ class SurveySubmission:
     submission_id: str = ""
     # code -> "1".."5" or "dk" exactly as chosen; unanswered codes are absent.
     chosen: dict[str, str] = field(default_factory=dict)
+    # The open questions' field name (COMMENT_FIELDS) -> the words, cleaned; empty ones absent.
+    comments: dict[str, str] = field(default_factory=dict)
 
     def answers(self) -> dict[str, int | None]:
         return {
@@ -82,6 +87,11 @@ def survey_submission_parse(
         school=school,
         submission_id=data.get("submission_id", ""),
         chosen=chosen,
+        comments={
+            name: text
+            for name in COMMENT_FIELDS
+            if (text := comment_text_clean(data.get(name, "")))
+        },
     )
 
 
@@ -100,13 +110,21 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = ["name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"]
+        fields = [
+            "name",
+            "opens_at",
+            "closes_at",
+            "expected_responses",
+            "exclude_from_benchmarks",
+            "asks_comments",
+        ]
         labels = {
             "name": "Name",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
             "expected_responses": "Expected responses",
             "exclude_from_benchmarks": "Exclude from the national benchmarks",
+            "asks_comments": "Ask staff two open questions",
         }
         help_texts = {
             "name": "Only you and your team see it, e.g. “Spring 2026 staff survey”.",
@@ -116,6 +134,12 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             "exclude_from_benchmarks": (
                 "Tick for a trial run or an unusual group, so it does not shape the national "
                 "figures."
+            ),
+            "asks_comments": (
+                "“What are you proud of in our personalized-learning work?” and “What would help "
+                "you most?”, both optional. Staff read that they must not name anyone. Their "
+                "words are kept apart from their answers and shown to the district's leaders "
+                "when the campaign closes, if at least 10 staff answered."
             ),
         }
         widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
@@ -136,6 +160,7 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             for name in ("opens_at", "closes_at"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = DATES_FIXED_WHEN_CLOSED
+            self.fields["asks_comments"].disabled = True
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,7 +9,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from districts.models import District, School
+from districts.models import District, Milestone, School
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
 
@@ -46,6 +46,12 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by each stored response, cleared by the recompute that claims it (onpoint.tasks).
     scores_dirty = models.BooleanField(default=False, db_index=True)
+    # The survey asks the two optional open questions (staff voice, issue 16).
+    asks_comments = models.BooleanField(
+        default=True,
+        help_text="Ask staff two optional open questions: what they are proud of, and what would "
+        "help them most.",
+    )
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -126,6 +132,49 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.campaign_id}"
+
+
+class Comment(models.Model):
+    """One answer to an open question of the survey, kept apart from every response.
+
+    Unlinkable by design (issue 16; SECURITY.md): no role, school, date or time, no reference to
+    the response it came with, and a random primary key rather than a sequence that would follow
+    the responses' ids. Pages list comments in random order, and the release rewrites a
+    campaign's comments in random order (surveys.comments.comments_release_shuffle) so that not
+    even the database's own row order or PostgreSQL's transaction ids follow the submissions.
+
+    Hiding is for good: the words are erased and `hidden` set; nothing sets it back.
+    """
+
+    class Kind(models.TextChoices):
+        PROUD_OF = "proud_of", "What are you proud of in our personalized-learning work?"
+        HELP = "help", "What would help you most?"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField(blank=True)
+    hidden = models.BooleanField(default=False)
+    # The milestone a leader made of this "proud of" comment.
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["proud_of", "help"]), name="comment_kind_is_known"
+            ),
+            # A hidden comment keeps no words (and a shown one has some).
+            models.CheckConstraint(
+                condition=models.Q(hidden=True, text="")
+                | models.Q(hidden=False) & ~models.Q(text=""),
+                name="comment_hidden_has_no_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.campaign_id}"
 
 
 # The score columns above are the method's keys; this keeps them from drifting apart.

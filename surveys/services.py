@@ -22,6 +22,7 @@ from districts.models import District, School
 from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import queueing
+from surveys.comments import comments_create
 from surveys.models import Campaign, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
 
@@ -195,8 +196,12 @@ def response_submit(
     school: School | None,
     submission_id: object,
     now: dt.datetime | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> tuple[Response, bool]:
     """Validate and store one response; returns (response, created).
+
+    `comments`, the answers to the open questions (surveys.comments), are stored with it as
+    comments that keep no link to it, or not at all when the submission was already stored.
 
     A second call with the same campaign and submission id (a double tap, a retried request,
     the back button) stores nothing and returns the first response with created False.
@@ -223,6 +228,8 @@ def response_submit(
                 submitted_on=timezone.localdate(now),
                 **fields,
             )
+            if comments:
+                comments_create(campaign=campaign, comments=comments)
     except IntegrityError:
         # The unique (campaign, submission_id) constraint: this submission is already stored.
         # A concurrent twin waits for the first insert to commit, then lands here too.
@@ -249,6 +256,7 @@ def campaign_create(
     expected_responses: int | None = None,
     exclude_from_benchmarks: bool = False,
     instrument: Instrument | None = None,
+    asks_comments: bool = True,
 ) -> Campaign:
     """A new campaign of the district on the current instrument, with a fresh random link token."""
     if closes_at <= opens_at:
@@ -261,6 +269,7 @@ def campaign_create(
         closes_at=closes_at,
         expected_responses=expected_responses,
         exclude_from_benchmarks=exclude_from_benchmarks,
+        asks_comments=asks_comments,
     )
     with transaction.atomic():
         campaign.full_clean()
@@ -281,6 +290,7 @@ def campaign_update(
     closes_at: dt.datetime = _UNSET,
     expected_responses: int | None = _UNSET,
     exclude_from_benchmarks: bool = _UNSET,
+    asks_comments: bool = _UNSET,
 ) -> Campaign:
     """Change what a leader may change. The opening time is fixed once a response has arrived:
     it decides the campaign's stage, and the stage of stored answers must not move.
@@ -308,6 +318,9 @@ def campaign_update(
         campaign.expected_responses = expected_responses
     if exclude_from_benchmarks is not _UNSET:
         campaign.exclude_from_benchmarks = exclude_from_benchmarks
+    if asks_comments is not _UNSET and not campaign.is_closed():
+        # Once closed, the survey asked what it asked.
+        campaign.asks_comments = asks_comments
     if campaign.closes_at <= campaign.opens_at:
         raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
     campaign.full_clean()

@@ -113,6 +113,17 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "then go back to the survey and submit them again."
         ),
         "footer": "Onpoint staff survey, version 1 · anonymous",
+        # Staff voice (issue 16): the two open questions.
+        "comments_heading": "In your own words",
+        "comments_privacy": (
+            "Please do not name anyone, yourself included. Your leaders read these words as you "
+            "write them, kept apart from your answers (without your role, your school or the "
+            "time) and in random order, once the survey has closed, and only if at least 10 "
+            "staff have answered."
+        ),
+        "comment_proud_of_label": "What are you proud of in our personalized-learning work?",
+        "comment_help_label": "What would help you most?",
+        "comment_too_long": "Please keep each answer under {max} characters.",
     },
     "es": {
         "page_title": "Encuesta al personal",
@@ -197,6 +208,19 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "minuto, vuelva a la encuesta y envíelas de nuevo."
         ),
         "footer": "Encuesta al personal Onpoint, versión 1 · anónima",
+        # Staff voice (issue 16): the two open questions.
+        "comments_heading": "Con sus propias palabras",
+        "comments_privacy": (
+            "Por favor, no nombre a nadie, tampoco a usted. Sus líderes leen estas palabras tal "
+            "como las escriba, aparte de sus respuestas (sin su rol, su escuela ni la hora) y en "
+            "orden aleatorio, cuando la encuesta haya cerrado, y solo si al menos 10 personas "
+            "respondieron."
+        ),
+        "comment_proud_of_label": (
+            "¿De qué está orgulloso(a) en nuestro trabajo de aprendizaje personalizado?"
+        ),
+        "comment_help_label": "¿Qué le ayudaría más?",
+        "comment_too_long": "Escriba menos de {max} caracteres en cada respuesta, por favor.",
     },
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from surveys import views
+from surveys import comment_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("s/<str:token>/", views.survey, name="survey"),
@@ -39,5 +39,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "districts/<slug:slug>/campaigns/<int:campaign_id>/qr.svg",
         views.campaign_qr,
         name="campaign_qr",
+    ),
+    # Staff voice (issue 16): a campaign's comments, for its district's leaders.
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/comments/",
+        comment_views.campaign_comments,
+        name="campaign_comments",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/comments.csv",
+        comment_views.campaign_comments_csv,
+        name="campaign_comments_csv",
+    ),
+    path(
+        "districts/<slug:slug>/comments/<uuid:comment_id>/hide/",
+        comment_views.comment_hide_view,
+        name="comment_hide",
+    ),
+    path(
+        "districts/<slug:slug>/comments/<uuid:comment_id>/milestone/",
+        comment_views.comment_milestone,
+        name="comment_milestone",
     ),
 ]

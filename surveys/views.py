@@ -27,8 +27,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.request import Request as DRFRequest
 
-from districts.selectors import district_for
+from districts.selectors import district_for, is_leader_of
 from surveys import services
+from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH
 from surveys.forms import (
     DONT_KNOW,
     CampaignForm,
@@ -162,6 +163,22 @@ def _questions(campaign: Campaign, lang: str, chosen: dict[str, str]) -> list[di
     return [{"scale": scale, **category} for category in categories]
 
 
+def _comment_questions(
+    campaign: Campaign, lang: str, submission: SurveySubmission
+) -> list[dict[str, str]]:
+    """The open questions (staff voice) with what the person wrote; none when not asked."""
+    if not campaign.asks_comments:
+        return []
+    return [
+        {
+            "name": name,
+            "label": TEXTS[lang][f"{name}_label"],
+            "text": submission.comments.get(name, ""),
+        }
+        for name in COMMENT_FIELDS
+    ]
+
+
 def _survey_form(
     request: HttpRequest,
     campaign: Campaign,
@@ -180,6 +197,7 @@ def _survey_form(
         "submission": submission,
         "errors": errors or {},
         "fresh": fresh,
+        "comment_questions": _comment_questions(campaign, lang, submission),
     }
     return _survey_page(request, "surveys/survey.html", context)
 
@@ -197,6 +215,7 @@ def _survey_review(
         "role_label": ROLE_TEXTS[lang].get(submission.role, ""),
         "unanswered": unanswered,
         "unanswered_text": TEXTS[lang]["review_unanswered"].format(n=unanswered),
+        "comment_questions": _comment_questions(campaign, lang, submission),
     }
     return _survey_page(request, "surveys/review.html", context)
 
@@ -263,6 +282,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         errors["role"] = TEXTS[lang]["role_required"]
     if not submission.chosen:
         errors["answers"] = TEXTS[lang]["no_answers"]
+    if any(len(text) > COMMENT_MAX_LENGTH for text in submission.comments.values()):
+        errors["comments"] = TEXTS[lang]["comment_too_long"].format(max=COMMENT_MAX_LENGTH)
     if errors:
         return _survey_form(request, campaign, lang, submission, errors=errors)
     if action != "submit":
@@ -278,6 +299,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             role=submission.role,
             school=submission.school,
             submission_id=submission.submission_id,
+            comments=submission.comments if campaign.asks_comments else None,
         )
     except services.CampaignNotOpen:
         return _unavailable(request, campaign, lang, "closed", status=410)
@@ -447,6 +469,7 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
             "rate": rate,
             "low_rate": rate is not None and rate < REPRESENTATIVE_SHARE,
             "low_response_warning": LOW_RESPONSE_WARNING,
+            "reads_staff_voice": is_leader_of(user=request.user, district=district),
         },
     )
 

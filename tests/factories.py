@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from districts.models import District, Membership, School
 from surveys import instrument_v1
-from surveys.models import Campaign, Instrument, Response
+from surveys.models import Campaign, Comment, Instrument, Response
 
 PASSWORD = "a-test-password-1"
 
@@ -113,3 +113,14 @@ class ResponseFactory(factory.django.DjangoModelFactory[Response]):
         return super()._create(
             model_class, *args, **{**computed, **kwargs, "answers": computed["answers"]}
         )
+
+
+class CommentFactory(factory.django.DjangoModelFactory[Comment]):
+    """A staff comment (issue 16): its campaign, its question and its words; nothing else."""
+
+    class Meta:
+        model = Comment
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = Comment.Kind.PROUD_OF
+    text = factory.Sequence(lambda n: f"Comment {n}: students set their own goals")

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from districts.models import Milestone
 from surveys.models import Campaign, Instrument
+from tests.surveys.staff_voice import a_comment, campaign_with_comments
 
 # URL parameters that identify something of a district, filled from district B's objects.
-DISTRICT_PARAMETERS = {"slug", "campaign_id", "pk", "id", "milestone_id"}
+DISTRICT_PARAMETERS = {"slug", "campaign_id", "pk", "id", "milestone_id", "comment_id"}
 # Parameters of URLs that are public or not district-scoped (survey links, static, admin).
 SKIPPED_PREFIXES = ("admin", "s/", "static", "api/schema", "api/docs")
 
@@ -86,6 +87,8 @@ def oak_urls(oak: Any, oak_campaign: Campaign) -> list[str]:
         "pk": oak_campaign.id,
         "id": oak_campaign.id,
         "milestone_id": milestone.id,
+        # A released comment of another of Oak's campaigns (issue 16).
+        "comment_id": a_comment(campaign_with_comments(oak)).pk,
     }
     urls, unfilled = district_scoped_urls(values)
     assert not unfilled, f"extend test_tenancy.py to cover: {unfilled}"

@@ -21,10 +21,11 @@ from django.urls import reverse
 
 from districts.models import AuditEvent, Milestone
 from onpoint import services
-from surveys.models import Campaign, Response
+from surveys.models import Campaign, Comment, Response
 from tests.districts.test_tenancy import district_scoped_urls
 from tests.journeys.test_settings import PRODUCTION_ENV, run_django
 from tests.onpoint.builders import campaign_of, respond, uniform
+from tests.surveys.staff_voice import a_comment, campaign_with_comments
 
 FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.I | re.S)
 ATTRIBUTE = re.compile(r'(\w[\w-]*)\s*=\s*"([^"]*)"')
@@ -59,7 +60,15 @@ def world(maple: Any, staff_user: Any) -> dict[str, Any]:
     milestone = Milestone.objects.create(
         district=maple, happened_on=dt.date(2025, 9, 1), text="Teachers chose the pilot"
     )
-    return {"district": maple, "campaign": campaign, "milestone": milestone, "staff": staff_user}
+    # A closed campaign with released staff comments (issue 16): their pages and forms too.
+    comment = a_comment(campaign_with_comments(maple, name="Maple fall survey"))
+    return {
+        "district": maple,
+        "campaign": campaign,
+        "milestone": milestone,
+        "comment": comment,
+        "staff": staff_user,
+    }
 
 
 def signed_in_pages(world: dict[str, Any]) -> list[str]:
@@ -71,6 +80,7 @@ def signed_in_pages(world: dict[str, Any]) -> list[str]:
             "pk": campaign.pk,
             "id": campaign.pk,
             "milestone_id": world["milestone"].pk,
+            "comment_id": world["comment"].pk,
         }
     )
     assert not unfilled, unfilled
@@ -191,6 +201,8 @@ def counts() -> tuple[int, ...]:
         Token.objects.count(),
         User.objects.filter(is_active=True).count(),
         Campaign.objects.filter(closes_at__lte=dt.datetime.now(dt.UTC)).count(),
+        Comment.objects.filter(hidden=True).count(),
+        Comment.objects.exclude(milestone=None).count(),
     )
 
 
