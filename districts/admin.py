@@ -3,7 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from districts.models import AuditEvent, District, LoginFailure, Membership, Milestone, School
+from districts.models import (
+    AuditEvent,
+    District,
+    LearningOffer,
+    LoginFailure,
+    Membership,
+    Milestone,
+    School,
+)
 
 
 class SchoolInline(admin.TabularInline[School, District]):
@@ -37,6 +45,13 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
 class MilestoneAdmin(admin.ModelAdmin[Milestone]):
     list_display = ["district", "happened_on", "text"]
     search_fields = ["district__name", "text"]
+
+
+@admin.register(LearningOffer)
+class LearningOfferAdmin(admin.ModelAdmin[LearningOffer]):
+    list_display = ["district", "name", "landmark", "earned_count"]
+    list_filter = ["landmark"]
+    search_fields = ["district__name", "name"]
 
 
 class ReadOnlyAdmin[M: AuditEvent | LoginFailure](admin.ModelAdmin[M]):

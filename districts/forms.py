@@ -1,5 +1,5 @@
 """Forms of this app: the login (with its lockout), and those of a district's journey map: a
-milestone, and the district's place on the path."""
+milestone, the district's place on the path, and its professional-learning offers."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from districts.login_lockout import (
     login_failures_clear,
     login_is_locked,
 )
-from districts.models import District, Milestone, PathPlace
+from districts.models import District, LearningOffer, Milestone, PathPlace
 
 
 class LoginForm(AuthenticationForm):
@@ -88,3 +88,29 @@ class JourneyPlaceForm(forms.ModelForm[District]):
             "listed_on_national_map": "Name our district on the national map",
         }
         widgets = {"path_place": forms.RadioSelect(choices=PathPlace.choices)}
+
+
+LEARNING_OFFER_NAME_MISSING = "Name the professional learning, for example a microcredential."
+
+
+class LearningOfferForm(forms.ModelForm[LearningOffer]):
+    """Professional learning the district runs, tied to the landmark it serves (issue 16)."""
+
+    class Meta:
+        model = LearningOffer
+        fields = ["name", "landmark", "earned_count"]
+        labels = {
+            "name": "Name",
+            "landmark": "The landmark it serves",
+            "earned_count": "Staff who have earned it",
+        }
+        help_texts = {
+            "name": "For example “Microcredential: student goal-setting”.",
+            "earned_count": "A count: Journeys keeps nobody's name.",
+        }
+        error_messages = {"name": {"required": LEARNING_OFFER_NAME_MISSING}}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update({"maxlength": 200, "autocomplete": "off"})
+        self.fields["earned_count"].widget.attrs.update({"min": 0, "inputmode": "numeric"})

@@ -170,7 +170,10 @@ class LearningOffer(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                "district", Lower("name"), name="learning_offer_name_unique_in_district"
+                "district",
+                Lower("name"),
+                name="learning_offer_name_unique_in_district",
+                violation_error_message="The district already has an offer of this name.",
             ),
             models.CheckConstraint(
                 condition=models.Q(landmark__in=[key for key, _ in LANDMARK_CHOICES]),

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from districts.models import District, Membership, Milestone
+from districts.models import District, LearningOffer, Membership, Milestone
 
 User = AuthUser | AnonymousUser
 
@@ -116,3 +116,10 @@ def is_leader_of(*, user: User, district: District) -> bool:
     return Membership.objects.filter(
         user=user, district=district, kind=Membership.Kind.LEADER
     ).exists()
+
+
+def learning_offer_for(*, district: District, offer_id: int) -> LearningOffer:
+    """The district's offer with this id, or Http404 (another district's is not found)."""
+    return get_object_or_404(
+        LearningOffer.objects.select_related("district"), district=district, pk=offer_id
+    )

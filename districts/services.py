@@ -1,5 +1,5 @@
-"""Writes on districts and schools, and on a district's journey map: its milestones and its
-place on the path."""
+"""Writes on districts and schools, and on a district's journey map: its milestones, its place
+on the path (and whether it is named as a co-traveler), and its professional-learning offers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
-from districts.models import District, Membership, Milestone, School
+from districts.models import District, LearningOffer, Membership, Milestone, School
 
 
 def unique_district_slug(name: str) -> str:
@@ -84,3 +84,31 @@ def district_journey_place_set(
     district.full_clean(exclude=["slug"])
     district.save(update_fields=["path_place", "listed_on_national_map"])
     return district
+
+
+# --- professional learning (issue 16) ------------------------------------------------------------
+
+
+def learning_offer_create(
+    *, district: District, name: str, landmark: str, earned_count: int
+) -> LearningOffer:
+    """Raises ValidationError (a name the district already has, a landmark the method lacks)."""
+    offer = LearningOffer(
+        district=district, name=name.strip(), landmark=landmark, earned_count=earned_count
+    )
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+def learning_offer_update(
+    *, offer: LearningOffer, name: str, landmark: str, earned_count: int
+) -> LearningOffer:
+    offer.name, offer.landmark, offer.earned_count = name.strip(), landmark, earned_count
+    offer.full_clean()
+    offer.save(update_fields=["name", "landmark", "earned_count"])
+    return offer
+
+
+def learning_offer_delete(*, offer: LearningOffer) -> None:
+    offer.delete()

@@ -19,4 +19,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.milestone_delete_view,
         name="milestone_delete",
     ),
+    path("districts/<slug:slug>/learning/", views.learning_offers, name="learning_offers"),
+    path(
+        "districts/<slug:slug>/learning/<int:offer_id>/edit/",
+        views.learning_offer_edit,
+        name="learning_offer_edit",
+    ),
+    path(
+        "districts/<slug:slug>/learning/<int:offer_id>/delete/",
+        views.learning_offer_delete_view,
+        name="learning_offer_delete",
+    ),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.db.models import (
@@ -33,7 +33,7 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, NullIf, RowNumber
 from django.utils import timezone
 
-from districts.models import District, Milestone, PathPlace
+from districts.models import District, LearningOffer, Milestone, PathPlace
 from onpoint import selectors
 from onpoint.method.stages import SCHOOL_YEAR_FIRST_MONTH, school_year, stage_of
 from onpoint.method.structure import ONPOINT, STAGES
@@ -104,12 +104,15 @@ class Journey:
     benchmarks: BenchmarkSet
     versions: dict[int, BenchmarkVersion]
     milestones: list[Milestone]
+    # The district's professional-learning offers by landmark key (issue 16).
+    learning_offers: dict[str, list[LearningOffer]] = field(default_factory=dict)
 
 
 def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journey:
-    """Six queries at most: the district's campaigns with their results and whole scores (2),
+    """Seven queries at most: the district's campaigns with their results and whole scores (2),
     the benchmark versions they were ranked against (1), the benchmarks the landmark campaign
-    was computed against (2, one when no version exists) and the milestones (1)."""
+    was computed against (2, one when no version exists), the milestones (1) and the
+    professional-learning offers (1)."""
     campaigns = selectors.district_campaign_history(district=district)
     released = [summary for summary in campaigns if summary.results_ready]
     reported = [summary for summary in released if summary.scores[ONPOINT].reported]
@@ -128,7 +131,15 @@ def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journ
         benchmarks=benchmarks,
         versions=versions,
         milestones=list(district.milestones.order_by("-happened_on", "-id")),
+        learning_offers=_offers_by_landmark(district),
     )
+
+
+def _offers_by_landmark(district: District) -> dict[str, list[LearningOffer]]:
+    by_landmark: dict[str, list[LearningOffer]] = defaultdict(list)
+    for offer in district.learning_offers.order_by("name", "pk"):
+        by_landmark[offer.landmark].append(offer)
+    return dict(by_landmark)
 
 
 def _benchmarks_for(version_id: int | None) -> BenchmarkSet:

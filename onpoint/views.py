@@ -168,6 +168,11 @@ def _journey_page(
                 for stage in STAGES
             ],
             "landmarks": landmarks,
+            # Beside each landmark's next steps, the professional learning that serves it.
+            "landmark_rows": [
+                (landmark, journey.learning_offers.get(landmark.key, [])) for landmark in landmarks
+            ],
+            "may_keep_learning": is_leader_of(user=request.user, district=district),
             "landmark_campaign": landmark_campaign,
             "landmark_version": journey.versions.get(landmark_campaign.benchmark_version_id or 0)
             if landmark_campaign

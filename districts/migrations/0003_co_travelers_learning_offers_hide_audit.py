@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                         models.F("district"),
                         django.db.models.functions.text.Lower("name"),
                         name="learning_offer_name_unique_in_district",
+                        violation_error_message="The district already has an offer of this name.",
                     ),
                     models.CheckConstraint(
                         condition=models.Q(

@@ -17,12 +17,20 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from districts.models import Milestone
+from districts.models import LearningOffer, Milestone
 from surveys.models import Campaign, Instrument
 from tests.surveys.staff_voice import a_comment, campaign_with_comments
 
 # URL parameters that identify something of a district, filled from district B's objects.
-DISTRICT_PARAMETERS = {"slug", "campaign_id", "pk", "id", "milestone_id", "comment_id"}
+DISTRICT_PARAMETERS = {
+    "slug",
+    "campaign_id",
+    "pk",
+    "id",
+    "milestone_id",
+    "comment_id",
+    "offer_id",
+}
 # Parameters of URLs that are public or not district-scoped (survey links, static, admin).
 SKIPPED_PREFIXES = ("admin", "s/", "static", "api/schema", "api/docs")
 
@@ -89,6 +97,9 @@ def oak_urls(oak: Any, oak_campaign: Campaign) -> list[str]:
         "milestone_id": milestone.id,
         # A released comment of another of Oak's campaigns (issue 16).
         "comment_id": a_comment(campaign_with_comments(oak)).pk,
+        "offer_id": LearningOffer.objects.create(
+            district=oak, name="Microcredential: goal-setting", landmark="student_agency"
+        ).pk,
     }
     urls, unfilled = district_scoped_urls(values)
     assert not unfilled, f"extend test_tenancy.py to cover: {unfilled}"

@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from districts.models import AuditEvent, Milestone
+from districts.models import AuditEvent, LearningOffer, Milestone
 from onpoint import services
 from surveys.models import Campaign, Comment, Response
 from tests.districts.test_tenancy import district_scoped_urls
@@ -67,6 +67,9 @@ def world(maple: Any, staff_user: Any) -> dict[str, Any]:
         "campaign": campaign,
         "milestone": milestone,
         "comment": comment,
+        "offer": LearningOffer.objects.create(
+            district=maple, name="Microcredential: goal-setting", landmark="student_agency"
+        ),
         "staff": staff_user,
     }
 
@@ -81,6 +84,7 @@ def signed_in_pages(world: dict[str, Any]) -> list[str]:
             "id": campaign.pk,
             "milestone_id": world["milestone"].pk,
             "comment_id": world["comment"].pk,
+            "offer_id": world["offer"].pk,
         }
     )
     assert not unfilled, unfilled
@@ -203,6 +207,7 @@ def counts() -> tuple[int, ...]:
         Campaign.objects.filter(closes_at__lte=dt.datetime.now(dt.UTC)).count(),
         Comment.objects.filter(hidden=True).count(),
         Comment.objects.exclude(milestone=None).count(),
+        LearningOffer.objects.count(),
     )
 
 
