@@ -82,10 +82,18 @@ class MilestoneForm(forms.ModelForm[Milestone]):
 class JourneyPlaceForm(forms.ModelForm[District]):
     class Meta:
         model = District
-        fields = ["path_place", "listed_on_national_map"]
+        fields = ["path_place", "listed_on_national_map", "named_as_co_traveler"]
         labels = {
             "path_place": "Where are we on the path?",
             "listed_on_national_map": "Name our district on the national map",
+            "named_as_co_traveler": "Name our district as a co-traveler",
+        }
+        help_texts = {
+            "named_as_co_traveler": (
+                "Districts one or two stages behind ours then see our name, state, size and "
+                "stage, our milestones, and our Onpoint score at each stage (released results "
+                "only)."
+            ),
         }
         widgets = {"path_place": forms.RadioSelect(choices=PathPlace.choices)}
 

@@ -62,7 +62,7 @@ class District(models.Model):
     listed_on_national_map = models.BooleanField(default=False)
     # Only districts that opt in are shown, by name with their milestones and released Onpoint
     # scores, to districts one or two stages behind them ("co-travelers", issue 16).
-    named_as_co_traveler = models.BooleanField(default=False)
+    named_as_co_traveler = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

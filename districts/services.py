@@ -76,13 +76,22 @@ def milestone_delete(*, milestone: Milestone) -> None:
 
 
 def district_journey_place_set(
-    *, district: District, path_place: str, listed_on_national_map: bool
+    *,
+    district: District,
+    path_place: str,
+    listed_on_national_map: bool,
+    named_as_co_traveler: bool | None = None,
 ) -> District:
-    """Where the district places itself on the path, and whether the national map names it."""
+    """Where the district places itself on the path, whether the national map names it, and
+    whether districts a stage or two behind see it as a co-traveler (None: unchanged)."""
     district.path_place = path_place
     district.listed_on_national_map = listed_on_national_map
+    fields = ["path_place", "listed_on_national_map"]
+    if named_as_co_traveler is not None:
+        district.named_as_co_traveler = named_as_co_traveler
+        fields.append("named_as_co_traveler")
     district.full_clean(exclude=["slug"])
-    district.save(update_fields=["path_place", "listed_on_national_map"])
+    district.save(update_fields=fields)
     return district
 
 

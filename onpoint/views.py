@@ -98,6 +98,8 @@ def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list
 
 MILESTONE_ADDED = "Milestone added to the journey map."
 PLACE_SAVED = "The district's place on the path is saved."
+# The journey map shows this many co-travelers (issue 16), nearest first.
+CO_TRAVELERS_SHOWN: Final = 3
 # Before its first survey a landmark has nothing to go on; the stop says what will show there.
 LANDMARK_WAITING = (
     "This landmark shows once the district's first survey has closed and its results are released."
@@ -144,6 +146,9 @@ def _journey_page(
         ],
     )
     current_place = district.path_place
+    co_travelers = page_selectors.co_travelers_of(
+        district=district, stage=journey.stage, now=now, today=today, limit=CO_TRAVELERS_SHOWN
+    )
     return render(
         request,
         "onpoint/journey.html",
@@ -181,6 +186,19 @@ def _journey_page(
             "milestone_form": milestone_form or MilestoneForm(),
             "place_form": place_form or JourneyPlaceForm(instance=district),
             "milestone_examples": MILESTONE_EXAMPLES,
+            "co_travelers": [
+                {
+                    "traveler": traveler,
+                    "stage_label": STAGE_LABELS[traveler.stage],
+                    "path": [
+                        {"label": STAGE_LABELS[s], "score": score, "here": s == journey.stage}
+                        for s, score in traveler.path
+                    ],
+                    "score_here": traveler.onpoint_at(journey.stage),
+                }
+                for traveler in co_travelers
+            ],
+            "stages_ahead": [STAGE_LABELS[s] for s in page_selectors.stages_ahead(journey.stage)],
         },
     )
 
@@ -223,6 +241,7 @@ def district_place(request: HttpRequest, slug: str) -> HttpResponse:
         district=district,
         path_place=form.cleaned_data["path_place"],
         listed_on_national_map=form.cleaned_data["listed_on_national_map"],
+        named_as_co_traveler=form.cleaned_data["named_as_co_traveler"],
     )
     messages.success(request, PLACE_SAVED)
     return redirect(reverse("district", kwargs={"slug": district.slug}) + "#path")

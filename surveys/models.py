@@ -47,8 +47,10 @@ class Campaign(models.Model):
     # Set by each stored response, cleared by the recompute that claims it (onpoint.tasks).
     scores_dirty = models.BooleanField(default=False, db_index=True)
     # The survey asks the two optional open questions (staff voice, issue 16).
+    # A database default too, so rows written outside the ORM (seed_scale's COPY) take it.
     asks_comments = models.BooleanField(
         default=True,
+        db_default=True,
         help_text="Ask staff two optional open questions: what they are proud of, and what would "
         "help them most.",
     )

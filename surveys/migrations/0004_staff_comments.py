@@ -38,12 +38,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="campaign",
             name="asks_comments",
-            field=models.BooleanField(default=False),
+            field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AlterField(
             model_name="campaign",
             name="asks_comments",
             field=models.BooleanField(
+                db_default=True,
                 default=True,
                 help_text="Ask staff two optional open questions: what they are proud of, and what would help them most.",
             ),
