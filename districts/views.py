@@ -46,17 +46,17 @@ LEARNING_OFFER_DELETED = "Professional learning deleted."
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """A leader of one district lands on it; everyone else picks from their districts."""
+    """A leader of one district lands on it; a person with several (a consultant) lands on the
+    portfolio, onpoint's page of their districts' latest results (issue 16); a person with none
+    is told how to get access."""
     if chosen := request.GET.get("district"):  # the header's district switcher, without JS
         return redirect("district", slug=district_for(request.user, chosen).slug)
     districts = list(districts_visible_to(request.user).order_by("name")[:2])
     if len(districts) == 1:
         return redirect("district", slug=districts[0].slug)
-    return render(
-        request,
-        "districts/home.html",
-        {"districts": districts_visible_to(request.user).order_by("name")},
-    )
+    if districts:
+        return redirect("portfolio")
+    return render(request, "districts/home.html", {"districts": []})
 
 
 @login_required

@@ -16,7 +16,13 @@ from districts.models import AuditEvent
 from surveys.models import Campaign
 
 # Prefixes of URLs that show a district's data; GETs of them that succeed are audited.
-AUDITED_PREFIXES = ("/districts/", "/compare/", "/api/v1/districts/", "/api/v1/campaigns/")
+AUDITED_PREFIXES = (
+    "/districts/",
+    "/compare/",
+    "/portfolio/",
+    "/api/v1/districts/",
+    "/api/v1/campaigns/",
+)
 # URL parameters that name a campaign in the API's campaign URLs.
 CAMPAIGN_ID_KWARGS = ("campaign_id", "pk", "id")
 
@@ -34,7 +40,7 @@ def audit_action(request: HttpRequest, response: HttpResponse) -> str | None:
 def audited_district_slug(request: HttpRequest) -> str:
     """The district whose data the request read: the URL's slug, or the district of the
     campaign the URL names (the API's campaign URLs carry only its id); "" for a list that may
-    span districts (/compare/, /api/v1/campaigns/)."""
+    span districts (/compare/, /portfolio/, /api/v1/campaigns/)."""
     kwargs = request.resolver_match.kwargs if request.resolver_match else {}
     if kwargs.get("slug"):
         return str(kwargs["slug"])[:80]

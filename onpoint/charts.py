@@ -188,6 +188,18 @@ def percentile_text(rank: float | None) -> str:
     return f"{ordinal(whole(rank))} percentile"
 
 
+def change_text(change: float | None) -> str:
+    """A change of score between two campaigns, signed and whole ("+4", "0", and a true minus
+    sign, U+2212, before a fall), rounded once from the exact difference; "not available" when
+    absent."""
+    if change is None:
+        return NOT_AVAILABLE
+    points = whole(change)
+    if points > 0:
+        return f"+{points}"
+    return f"\u2212{-points}" if points < 0 else "0"
+
+
 def share_text(share: float | None) -> str:
     """A share of growth (0.70 is 70%) as a whole percentage."""
     return NOT_AVAILABLE if share is None else f"{whole(share * 100)}%"

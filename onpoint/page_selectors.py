@@ -9,6 +9,7 @@ and the names of districts that chose to be listed.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from typing import Any, Final
 from django.db.models import (
     Case,
     Count,
+    ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
@@ -281,7 +283,11 @@ COMPARE_SORTS: Final[dict[str, str]] = {
     "gap": "latest_gap",
     "rate": "latest_rate",
     "last": "latest_opens_at",
+    "change": "onpoint_change",
 }
+# A district's latest released results older than this many months are stale (issue 16): a
+# board asks about this year, and the consultant should know the number predates it.
+STALE_AFTER_MONTHS: Final = 18
 
 
 def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
@@ -293,6 +299,13 @@ def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
         closes_at__lte=now,
         result__computed_at__gte=F("closes_at"),
     ).order_by("-opens_at", "-pk")
+
+
+def _whole_onpoint(campaign_id: str) -> QuerySet[GroupScore, Any]:
+    """The stored whole-campaign Onpoint score of the campaign named by the outer annotation."""
+    return GroupScore.objects.filter(
+        campaign_id=OuterRef(campaign_id), breakdown=GroupScore.Breakdown.WHOLE, key=ONPOINT
+    ).values("value")[:1]
 
 
 def _result_of_latest() -> QuerySet[CampaignResult]:
@@ -309,11 +322,13 @@ def compare_queryset(
     sort: str = "name",
     descending: bool = False,
 ) -> QuerySet[District]:
-    """The districts, filtered by current stage and state, each annotated with its latest opened
-    campaign and that campaign's sortable figures, sorted in SQL. One query when evaluated.
+    """The districts, filtered by current stage and state, each annotated with its latest
+    released campaign and that campaign's sortable figures, and the one released before it,
+    sorted in SQL. One query when evaluated.
 
     A suppressed Onpoint score is NULL here (the stored row has no value), so it sorts with the
-    districts that have no campaign, last.
+    districts that have no campaign, last. `onpoint_change` is the latest released Onpoint score
+    minus the previous released campaign's, NULL unless both are reported (issue 16).
     """
     latest = _latest_campaigns(now)
     queryset = (
@@ -321,16 +336,12 @@ def compare_queryset(
         .annotate(
             latest_campaign_id=Subquery(latest.values("pk")[:1]),
             latest_opens_at=Subquery(latest.values("opens_at")[:1]),
+            previous_campaign_id=Subquery(latest.values("pk")[1:2]),
             stage_index=stage_index_expression(today),
         )
         .annotate(
-            latest_onpoint=Subquery(
-                GroupScore.objects.filter(
-                    campaign_id=OuterRef("latest_campaign_id"),
-                    breakdown=GroupScore.Breakdown.WHOLE,
-                    key=ONPOINT,
-                ).values("value")[:1]
-            ),
+            latest_onpoint=Subquery(_whole_onpoint("latest_campaign_id")),
+            previous_onpoint=Subquery(_whole_onpoint("previous_campaign_id")),
             latest_percentile=Subquery(
                 _result_of_latest()
                 .annotate(rank=Cast(KT("ranks__onpoint"), FloatField()))
@@ -350,6 +361,11 @@ def compare_queryset(
                 .values("rate")[:1]
             ),
         )
+        .annotate(
+            onpoint_change=ExpressionWrapper(
+                F("latest_onpoint") - F("previous_onpoint"), output_field=FloatField()
+            )
+        )
     )
     if stage in STAGES:
         queryset = queryset.filter(stage_q(stage, today))
@@ -360,11 +376,27 @@ def compare_queryset(
     return queryset.order_by(ordered, "name", "pk")
 
 
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months earlier (the month's last day when it is shorter:
+    18 months before August 31 is February 28 or 29)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
 @dataclass(frozen=True)
 class CompareRow:
+    """A district on the compare and portfolio pages: its latest released campaign, the one
+    released before it, and the change of the Onpoint score between the two (None unless both
+    are reported). `stale`: the latest results closed more than STALE_AFTER_MONTHS ago."""
+
     district: District
     stage: str
     latest: CampaignSummary | None
+    previous: CampaignSummary | None = None
+    change: float | None = None
+    stale: bool = False
 
     @property
     def response_rate(self) -> float | None:
@@ -372,23 +404,78 @@ class CompareRow:
 
 
 def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:
-    """Rows for districts from `compare_queryset`, in their order, each with its latest
-    campaign's summary. Two queries (campaigns with results, their whole scores)."""
-    ids = [getattr(d, "latest_campaign_id", None) for d in districts]
+    """Rows for districts from `compare_queryset`, in their order, each with its latest and
+    previous released campaigns' summaries. Two queries (campaigns with results, their whole
+    scores)."""
+    ids = [
+        getattr(d, name, None)
+        for d in districts
+        for name in ("latest_campaign_id", "previous_campaign_id")
+    ]
     summaries = {
         s.campaign.pk: s
         for s in selectors.campaign_summaries(
             campaigns=Campaign.objects.filter(pk__in=[i for i in ids if i])
         )
     }
-    return [
-        CompareRow(
-            district=district,
-            stage=stage_of(district.launch_date, today),
-            latest=summaries.get(getattr(district, "latest_campaign_id", None) or 0),
+    stale_before = months_before(today, STALE_AFTER_MONTHS)
+    rows = []
+    for district in districts:
+        latest = summaries.get(getattr(district, "latest_campaign_id", None) or 0)
+        previous = summaries.get(getattr(district, "previous_campaign_id", None) or 0)
+        change = None
+        if latest is not None and previous is not None:
+            now_value = latest.scores[ONPOINT].value
+            then_value = previous.scores[ONPOINT].value
+            if now_value is not None and then_value is not None:
+                change = now_value - then_value
+        rows.append(
+            CompareRow(
+                district=district,
+                stage=stage_of(district.launch_date, today),
+                latest=latest,
+                previous=previous,
+                change=change,
+                stale=latest is not None
+                and timezone.localdate(latest.campaign.closes_at) < stale_before,
+            )
         )
-        for district in districts
-    ]
+    return rows
+
+
+@dataclass(frozen=True)
+class OpenCampaign:
+    """A campaign open now: its responses so far and the response rate (counts only: method
+    1.1 releases nothing else of it)."""
+
+    campaign: Campaign
+    n_responses: int
+
+    @property
+    def response_rate(self) -> float | None:
+        expected = self.campaign.expected_responses
+        return self.n_responses / expected if expected else None
+
+
+def open_campaigns_of(
+    *, districts: Sequence[District], now: dt.datetime
+) -> dict[int, OpenCampaign]:
+    """Each district's open campaign (the latest opened, when several are), by district id. One
+    query: the open campaigns with their number of responses."""
+    found: dict[int, OpenCampaign] = {}
+    rows = (
+        Campaign.objects.filter(
+            district__in=[d.pk for d in districts], opens_at__lte=now, closes_at__gt=now
+        )
+        .annotate(n_responses=Count("responses"))
+        .order_by("district_id", "-opens_at", "-pk")
+    )
+    for campaign in rows:
+        found.setdefault(
+            campaign.district_id,
+            OpenCampaign(campaign=campaign, n_responses=campaign.n_responses),  # type: ignore[attr-defined]
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="campaign_scores_csv",
     ),
     path("compare/", views.compare, name="compare"),
+    path("portfolio/", views.portfolio, name="portfolio"),
     path("benchmarks/", views.benchmarks, name="national_benchmarks"),
     path("map/", views.national_map, name="national_map"),
 ]

@@ -1,5 +1,5 @@
 """The dashboards: a district's journey map, a campaign's dashboard and its CSV, the consultants'
-compare page, the national benchmarks and the national journey map.
+compare page and portfolio, the national benchmarks and the national journey map.
 
 Views read stored results through onpoint.selectors and onpoint.page_selectors (never
 recomputing), turn them into Plotly figures with onpoint.charts, and render. Every page that
@@ -407,6 +407,7 @@ COMPARE_COLUMNS: Final = (
     ("stage", "Stage"),
     ("onpoint", "Onpoint score"),
     ("percentile", "Percentile"),
+    ("change", "Change"),
     (None, "Landmarks"),
     ("gap", "Alignment gap"),
     ("rate", "Response rate"),
@@ -535,6 +536,39 @@ def compare(request: HttpRequest) -> HttpResponse:
             "side_by_side": side_by_side,
             "landmark_labels": LANDMARK_LABELS,
             "benchmark_version": benchmarks.version,
+            "sort_choices": [(key, label) for key, label in COMPARE_COLUMNS if key is not None],
+            "stale_months": page_selectors.STALE_AFTER_MONTHS,
+        },
+    )
+
+
+# --- the consultant's portfolio (issue 16) --------------------------------------------------------
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest) -> HttpResponse:
+    """The landing page of a person with several districts: each one's stage, latest released
+    Onpoint score and percentile, the change since the campaign before, landmark chips, an open
+    campaign's response rate, and a flag when its latest results are over 18 months old."""
+    now, today = timezone.now(), timezone.localdate()
+    queryset = page_selectors.compare_queryset(
+        districts=_compare_districts(request), now=now, today=today
+    )
+    page = Paginator(queryset, COMPARE_PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    districts = list(page.object_list)
+    rows = page_selectors.compare_rows(districts=districts, today=today)
+    open_now = page_selectors.open_campaigns_of(districts=districts, now=now)
+    return render(
+        request,
+        "onpoint/portfolio.html",
+        {
+            "nav_current": "home",
+            "cards": [{"row": row, "open": open_now.get(row.district.pk)} for row in rows],
+            "page": page,
+            "stale_months": page_selectors.STALE_AFTER_MONTHS,
+            "stale_count": sum(1 for row in rows if row.stale),
+            "open_count": len(open_now),
         },
     )
 

@@ -45,6 +45,11 @@ def whole(value: float | None) -> str:
 
 
 @register.filter
+def change(value: float | None) -> str:
+    return charts.change_text(value)
+
+
+@register.filter
 def share(value: float | None) -> str:
     return charts.share_text(value)
 

@@ -175,7 +175,7 @@ def test_a_consultant_sees_exactly_the_districts_assigned(
     assert client.get("/districts/oak-ridge/").status_code == 200
     assert client.get("/districts/birch-county/").status_code == 404
     assert client.get("/api/v1/districts/birch-county/").status_code == 404
-    home = client.get("/").content.decode()
+    home = client.get("/", follow=True).content.decode()
     assert "Oak Ridge Unified" in home
     assert "Maple Valley School District" in home
     assert "Birch County Schools" not in home
