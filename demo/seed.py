@@ -28,9 +28,9 @@ from demo.world import (
     World,
     world_generate,
 )
-from districts.models import District, Membership, Milestone, School
+from districts.models import District, LearningOffer, Membership, Milestone, School
 from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
-from surveys.models import Campaign, Instrument, Response
+from surveys.models import Campaign, Comment, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields
 
@@ -80,10 +80,16 @@ def _districts_store(world: World) -> dict[str, District]:
             enrollment=plan.enrollment,
             path_place=plan.path_place,
             listed_on_national_map=plan.listed_on_national_map,
+            named_as_co_traveler=plan.named_as_co_traveler,
         )
         for plan in world.districts
         if plan.slug not in existing
     )
+    named = [plan.slug for plan in world.districts if plan.named_as_co_traveler]
+    in_db = District.objects.filter(slug__in=slugs)
+    if not in_db.filter(named_as_co_traveler=True).exists():
+        # A demo loaded before co-travelers existed: its districts take the world's choice once.
+        in_db.filter(slug__in=named).update(named_as_co_traveler=True)
     return {district.slug: district for district in District.objects.filter(slug__in=slugs)}
 
 
@@ -174,6 +180,48 @@ def _milestones_store(world: World, districts: dict[str, District]) -> None:
     )
 
 
+def _comments_store(world: World, districts: dict[str, District]) -> int:
+    """The staff comments of every campaign of the world that has none yet (issue 16): a
+    campaign seeded before comments existed gets them too, and a second run adds nothing."""
+    by_key = {
+        (campaign.district_id, campaign.name): campaign
+        for campaign in Campaign.objects.filter(district__in=districts.values())
+    }
+    have = set(
+        Comment.objects.filter(campaign__in=by_key.values()).values_list("campaign_id", flat=True)
+    )
+    rows = [
+        Comment(campaign=campaign, kind=comment.kind, text=comment.text)
+        for plan in world.districts
+        for campaign_plan in plan.campaigns
+        if (campaign := by_key.get((districts[plan.slug].pk, campaign_plan.name))) is not None
+        and campaign.pk not in have
+        for comment in campaign_plan.comments
+    ]
+    Comment.objects.bulk_create(rows, batch_size=RESPONSE_BATCH)
+    return len(rows)
+
+
+def _learning_offers_store(world: World, districts: dict[str, District]) -> None:
+    have = {
+        (district_id, name.casefold())
+        for district_id, name in LearningOffer.objects.filter(
+            district__in=districts.values()
+        ).values_list("district_id", "name")
+    }
+    LearningOffer.objects.bulk_create(
+        LearningOffer(
+            district=districts[plan.slug],
+            name=offer.name,
+            landmark=offer.landmark,
+            earned_count=offer.earned_count,
+        )
+        for plan in world.districts
+        for offer in plan.learning_offers
+        if (districts[plan.slug].pk, offer.name.casefold()) not in have
+    )
+
+
 def _accounts_store(world: World, districts: dict[str, District]) -> None:
     users = get_user_model().objects
     accounts = {}
@@ -255,6 +303,8 @@ def demo_seed(
             _responses(campaigns, schools, instrument), batch_size=RESPONSE_BATCH
         )
         _milestones_store(world, districts)
+        _comments_store(world, districts)
+        _learning_offers_store(world, districts)
         _accounts_store(world, districts)
     rescored = demo_scores_recompute(world)
     return DemoOutcome(

@@ -194,6 +194,14 @@ class ResponsePlan:
 
 
 @dataclass(frozen=True)
+class CommentPlan:
+    """A staff comment (issue 16): the question it answers and its words, nothing else."""
+
+    kind: str  # a surveys.models.Comment.Kind value
+    text: str
+
+
+@dataclass(frozen=True)
 class CampaignPlan:
     name: str
     opens_on: dt.date
@@ -201,6 +209,14 @@ class CampaignPlan:
     stage: str
     expected_responses: int
     responses: tuple[ResponsePlan, ...]
+    comments: tuple[CommentPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class LearningOfferPlan:
+    name: str
+    landmark: str  # a landmark key of the method
+    earned_count: int
 
 
 @dataclass(frozen=True)
@@ -223,6 +239,8 @@ class DistrictPlan:
     small_schools: tuple[str, ...]  # schools too small to report on their own
     campaigns: tuple[CampaignPlan, ...]
     milestones: tuple[MilestonePlan, ...]
+    named_as_co_traveler: bool = False
+    learning_offers: tuple[LearningOfferPlan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -704,12 +722,146 @@ def world_generate(
     districts = [
         replace(d, listed_on_national_map=True) if d.slug in listed else d for d in districts
     ]
+    # Staff voice, co-travelers and professional learning (issue 16), each from its own random
+    # stream, so the rest of the world is the same as before they existed.
+    districts = _comments_co_travelers_offers(seed, districts, today)
     return World(
         seed=seed,
         today=today,
         districts=tuple(districts),
         consulted=_consulted(rng, districts),
     )
+
+
+# --- staff voice, co-travelers, professional learning (issue 16) --------------------------------
+
+# What staff say they are proud of, at each stage; what would help them. Synthetic, and nobody
+# is named (respondents are asked not to).
+PROUD_OF: dict[str, tuple[str, ...]] = {
+    "planning": (
+        "The design team really listened to teachers.",
+        "Families came to the listening sessions and asked good questions.",
+        "We finally know why we are doing this.",
+        "Visiting another district showed us what is possible.",
+        "Our school talked about what students need, not about devices.",
+    ),
+    "year_1": (
+        "Students in my class set learning goals for the first time.",
+        "Coaches are in our classrooms every week.",
+        "Every student has a working device.",
+        "Teachers are sharing lessons across schools.",
+        "Trying something new feels safe here.",
+        "Six pilot schools at once, and it worked.",
+    ),
+    "year_2": (
+        "Students choose how they show what they learned.",
+        "The help desk answers within a day.",
+        "Flexible schedules in the middle schools.",
+        "We plan lessons around what the data says students need.",
+        "Open classrooms: colleagues visit and learn from each other.",
+        "Students can explain their own goals to a visitor.",
+    ),
+    "year_3_plus": (
+        "Students lead their own conferences with families.",
+        "Students talk about their learning, not just their grades.",
+        "Teachers lead the professional learning now.",
+        "Visitors come to see what our students do.",
+        "Competency-based grading finally makes sense to families.",
+        "Quiet students found their voice when they chose their path.",
+    ),
+}
+HELP: tuple[str, ...] = (
+    "More time to plan with the coach.",
+    "Fewer initiatives at once.",
+    "Clear examples of what good looks like in my subject.",
+    "Faster fixes when a device breaks.",
+    "Time to visit other classrooms.",
+    "Help explaining this to families.",
+    "A shared place for lesson ideas that work.",
+    "Training on the learning platform at the start of the year.",
+    "Recognition for teachers who take risks.",
+    "Substitute coverage on training days.",
+    "Smaller steps: one thing to try each month.",
+)
+PROUD_OF_SHARE = 0.3  # of respondents who answer the first open question
+HELP_SHARE = 0.25  # and the second
+LEARNING_OFFERS: tuple[tuple[str, str], ...] = (
+    ("Why personalized learning: the vision in one hour", "shared_understanding"),
+    ("Family night facilitator training", "shared_understanding"),
+    ("Device and digital tools clinic", "operations"),
+    ("Learning platform basics", "operations"),
+    ("Microcredential: student goal-setting", "student_agency"),
+    ("Microcredential: learner profiles", "student_agency"),
+    ("Microcredential: student-led conferences", "student_agency"),
+    ("Innovation lab: try one new thing", "culture"),
+    ("Peer classroom visits", "culture"),
+)
+# Maple Valley's own offers, one for each landmark and two for student agency, its focus in Year 2.
+MAPLE_OFFERS: tuple[LearningOfferPlan, ...] = (
+    LearningOfferPlan(
+        "Why personalized learning: the vision in one hour", "shared_understanding", 212
+    ),
+    LearningOfferPlan("Device and digital tools clinic", "operations", 64),
+    LearningOfferPlan("Microcredential: student goal-setting", "student_agency", 23),
+    LearningOfferPlan("Microcredential: learner profiles", "student_agency", 14),
+    LearningOfferPlan("Innovation lab: try one new thing", "culture", 9),
+)
+CO_TRAVELER_SHARE = 0.3  # of districts past planning that chose to be named
+
+
+def _comments_draw(rng: random.Random, campaign: CampaignPlan) -> tuple[CommentPlan, ...]:
+    comments = []
+    for _ in campaign.responses:
+        if rng.random() < PROUD_OF_SHARE:
+            comments.append(CommentPlan("proud_of", rng.choice(PROUD_OF[campaign.stage])))
+        if rng.random() < HELP_SHARE:
+            comments.append(CommentPlan("help", rng.choice(HELP)))
+    rng.shuffle(comments)
+    return tuple(comments)
+
+
+def _offers_draw(rng: random.Random) -> tuple[LearningOfferPlan, ...]:
+    return tuple(
+        LearningOfferPlan(name, landmark, rng.randint(4, 120))
+        for name, landmark in sorted(rng.sample(LEARNING_OFFERS, rng.randint(1, 3)))
+    )
+
+
+def _comments_co_travelers_offers(
+    seed: int, districts: Sequence[DistrictPlan], today: dt.date
+) -> list[DistrictPlan]:
+    """Comments on every campaign; some districts past planning named as co-travelers (every
+    one at Year 3+ in Maple Valley's state, so its leader meets some), each with a few
+    professional-learning offers; Maple Valley's own offers."""
+    rng = random.Random(f"journeys-demo-{seed}-issue-16")
+    maple_state = next(d.state for d in districts if d.slug == MAPLE_SLUG)
+    planned = []
+    for district in districts:
+        campaigns = tuple(
+            replace(campaign, comments=_comments_draw(rng, campaign))
+            for campaign in district.campaigns
+        )
+        stage_now = stage_of(district.launch_date, today)
+        named = (
+            district.slug != MAPLE_SLUG
+            and stage_now != "planning"
+            and (
+                (stage_now == "year_3_plus" and district.state == maple_state)
+                or rng.random() < CO_TRAVELER_SHARE
+            )
+        )
+        offers = MAPLE_OFFERS if district.slug == MAPLE_SLUG else ()
+        if named:
+            offers = _offers_draw(rng)
+        planned.append(
+            replace(
+                district,
+                campaigns=campaigns,
+                named_as_co_traveler=named,
+                learning_offers=offers,
+            )
+        )
+    return planned
 
 
 def _consulted(rng: random.Random, districts: Sequence[DistrictPlan]) -> tuple[str, ...]:

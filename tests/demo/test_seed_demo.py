@@ -18,10 +18,11 @@ from django.utils import timezone
 from demo.management.commands.seed_demo import NOT_IN_PRODUCTION
 from demo.seed import DEMO_PASSWORD
 from demo.world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS
-from districts.models import District, Membership, Milestone, School
+from districts.models import District, LearningOffer, Membership, Milestone, School
 from onpoint.method.structure import REASON_FEW_RESPONSES, STAGES
 from onpoint.models import CampaignResult, GroupScore
-from surveys.models import Campaign, Response
+from surveys.comments import NOT_CLOSED
+from surveys.models import Campaign, Comment, Response
 
 SMALL = 20
 
@@ -40,7 +41,17 @@ def _embedded_mode(settings: Any) -> None:
 @pytest.mark.django_db
 def test_seeding_twice_duplicates_nothing() -> None:
     seed()
-    tables = (District, School, Membership, Milestone, Campaign, Response, GroupScore)
+    tables = (
+        District,
+        School,
+        Membership,
+        Milestone,
+        Campaign,
+        Response,
+        GroupScore,
+        Comment,
+        LearningOffer,
+    )
     counts = [table.objects.count() for table in tables]
     second = seed()
     assert "nothing to add" in second
@@ -162,3 +173,23 @@ def test_the_full_demo_is_a_scored_national_picture_that_shows_the_landmarks(
     staff = get_user_model().objects.get(username="staff")
     assert staff.is_staff
     assert staff.is_superuser
+
+    # Issue 16, as `make run` shows it to the leader: staff comments on Maple Valley's released
+    # campaigns (not on the open one), co-travelers a stage ahead, professional learning.
+    assert client.login(username="leader", password=DEMO_PASSWORD)
+    spring = campaigns[-2]
+    voice = client.get(f"/districts/{MAPLE_SLUG}/campaigns/{spring.pk}/comments/").content
+    proud = Comment.objects.filter(campaign=spring, kind="proud_of").first()
+    assert proud is not None
+    assert proud.text.encode() in voice
+    still_open = client.get(f"/districts/{MAPLE_SLUG}/campaigns/{campaigns[-1].pk}/comments/")
+    assert NOT_CLOSED.encode() in still_open.content
+    journey = client.get(f"/districts/{MAPLE_SLUG}/").content.decode()
+    co_travelers = journey.split('id="co-travelers"', 1)[1].split("</section>", 1)[0]
+    assert co_travelers.count('class="co-traveler card"') == 3
+    assert "Microcredential: student goal-setting" in journey
+    consultant = Client()
+    assert consultant.login(username="consultant", password=DEMO_PASSWORD)
+    portfolio = consultant.get("/", follow=True)
+    assert portfolio.redirect_chain[-1][0] == "/portfolio/"
+    assert portfolio.content.decode().count('class="portfolio-card card') == 12

@@ -20,6 +20,7 @@ from demo.world import (
     DEMO_DISTRICTS,
     MAPLE_NAME,
     MAPLE_SLUG,
+    PROUD_OF,
     SCALE_LEVELS,
     SCALE_SLUG_PREFIX,
     SYNTHETIC,
@@ -42,6 +43,7 @@ from onpoint.method.scoring import (
     group_scores,
     score_response,
 )
+from onpoint.method.stages import stage_of
 from onpoint.method.structure import MIN_PUBLISHED_DISTRICTS, ONPOINT, ROLES, STAGES
 from onpoint.method.suppression import breakdown_scores
 from surveys import instrument_v1
@@ -354,3 +356,35 @@ def test_the_scale_pool_holds_people_for_every_year_strength_and_role() -> None:
         if a is not None and code != "buy_in_3"
     )
     assert strongest > weakest + 10
+
+
+# --- staff voice, co-travelers and professional learning (issue 16) ------------------------------
+
+
+def test_campaigns_carry_staff_comments_that_name_no_one(world: World) -> None:
+    campaigns = [campaign for _, campaign in world_campaigns(world)]
+    with_comments = [c for c in campaigns if c.comments]
+    assert len(with_comments) >= 0.9 * len(campaigns)
+    kinds = {comment.kind for c in campaigns for comment in c.comments}
+    assert kinds == {"proud_of", "help"}
+    for campaign in with_comments:
+        # About a third of respondents leave one; never more than two per respondent.
+        assert len(campaign.comments) <= 2 * len(campaign.responses)
+        proud = [c.text for c in campaign.comments if c.kind == "proud_of"]
+        assert set(proud) <= set(PROUD_OF[campaign.stage])
+
+
+def test_districts_past_planning_are_named_as_co_travelers_with_their_offers(
+    world: World,
+) -> None:
+    maple = next(d for d in world.districts if d.slug == MAPLE_SLUG)
+    named = [d for d in world.districts if d.named_as_co_traveler]
+    assert len(named) >= 20
+    assert not maple.named_as_co_traveler  # its leader decides
+    assert all(stage_of(d.launch_date, TODAY) != "planning" for d in named)
+    assert all(d.learning_offers for d in named)
+    # Maple Valley (Year 2) meets co-travelers at Year 3+, some in its own state.
+    ahead = [d for d in named if stage_of(d.launch_date, TODAY) == "year_3_plus"]
+    assert len(ahead) >= 3
+    landmarks = {offer.landmark for offer in maple.learning_offers}
+    assert landmarks == {"shared_understanding", "operations", "student_agency", "culture"}
