@@ -95,6 +95,11 @@ def test_the_survey_can_be_completed_with_the_keyboard_alone(
             page.keyboard.press("Space")
         for _ in range(value - 1):
             page.keyboard.press("ArrowDown")
+    # The two optional open questions (issue 16), typed into from the keyboard too.
+    for name in ("comment_proud_of", "comment_help"):
+        page.keyboard.press("Tab")
+        assert focused()["name"] == name
+    page.keyboard.type("Coaches in every classroom")
     page.keyboard.press("Tab")
     assert focused()["tag"] == "BUTTON"
     page.keyboard.press("Enter")
@@ -107,6 +112,7 @@ def test_the_survey_can_be_completed_with_the_keyboard_alone(
     page.get_by_role("heading", name=TEXTS["en"]["thanks_heading"]).wait_for()
 
     response = Response.objects.get(campaign=maple_campaign)
+    assert maple_campaign.comments.get().text == "Coaches in every classroom"
     assert response.role == "coach"
     assert response.school is not None
     assert response.school.name == "Maple Elementary"
