@@ -783,6 +783,14 @@ HELP: tuple[str, ...] = (
     "Substitute coverage on training days.",
     "Smaller steps: one thing to try each month.",
 )
+# Ways people start and end a comment, so that a staff meeting's comments are not all alike.
+PROUD_OF_OPENINGS: tuple[str, ...] = (
+    "", "", "", "Honestly: ", "Most of all: ", "So proud of this one: ", "Big step for us: ",
+)  # fmt: skip
+HELP_ENDINGS: tuple[str, ...] = (
+    "", "", "", " Even an hour a month would make a difference.", " Especially for new teachers.",
+    " We are close, but not there yet.", " Please keep it simple.",
+)  # fmt: skip
 PROUD_OF_SHARE = 0.3  # of respondents who answer the first open question
 HELP_SHARE = 0.25  # and the second
 LEARNING_OFFERS: tuple[tuple[str, str], ...] = (
@@ -809,13 +817,18 @@ MAPLE_OFFERS: tuple[LearningOfferPlan, ...] = (
 CO_TRAVELER_SHARE = 0.3  # of districts past planning that chose to be named
 
 
+def _proud_of_draw(rng: random.Random, stage: str) -> str:
+    opening, statement = rng.choice(PROUD_OF_OPENINGS), rng.choice(PROUD_OF[stage])
+    return opening + (statement[0].lower() + statement[1:] if opening else statement)
+
+
 def _comments_draw(rng: random.Random, campaign: CampaignPlan) -> tuple[CommentPlan, ...]:
     comments = []
     for _ in campaign.responses:
         if rng.random() < PROUD_OF_SHARE:
-            comments.append(CommentPlan("proud_of", rng.choice(PROUD_OF[campaign.stage])))
+            comments.append(CommentPlan("proud_of", _proud_of_draw(rng, campaign.stage)))
         if rng.random() < HELP_SHARE:
-            comments.append(CommentPlan("help", rng.choice(HELP)))
+            comments.append(CommentPlan("help", rng.choice(HELP) + rng.choice(HELP_ENDINGS)))
     rng.shuffle(comments)
     return tuple(comments)
 
@@ -851,17 +864,42 @@ def _comments_co_travelers_offers(
             )
         )
         offers = MAPLE_OFFERS if district.slug == MAPLE_SLUG else ()
+        milestones = district.milestones
         if named:
             offers = _offers_draw(rng)
+            milestones = _milestones_at_every_stage(rng, district, today)
         planned.append(
             replace(
                 district,
                 campaigns=campaigns,
+                milestones=milestones,
                 named_as_co_traveler=named,
                 learning_offers=offers,
             )
         )
     return planned
+
+
+def _milestones_at_every_stage(
+    rng: random.Random, district: DistrictPlan, today: dt.date
+) -> tuple[MilestonePlan, ...]:
+    """A co-traveler's milestones, with one more at each stage it has passed through that has
+    none yet: what the districts behind it read "when they were where you are"."""
+    assert district.launch_date is not None  # named co-travelers are past planning
+    launched = school_year(district.launch_date)
+    days = {
+        "planning": district.launch_date - dt.timedelta(days=rng.randint(60, 200)),
+        "year_1": dt.date(launched, 10, 1) + dt.timedelta(days=rng.randint(0, 150)),
+        "year_2": dt.date(launched + 1, 10, 1) + dt.timedelta(days=rng.randint(0, 150)),
+        "year_3_plus": dt.date(launched + 2, 10, 1) + dt.timedelta(days=rng.randint(0, 150)),
+    }
+    have = {stage_of(district.launch_date, m.happened_on) for m in district.milestones}
+    added = tuple(
+        MilestonePlan(happened_on=day, text=rng.choice(MILESTONES[stage]))
+        for stage, day in days.items()
+        if stage not in have and day <= today and stage_of(district.launch_date, day) == stage
+    )
+    return tuple(sorted((*district.milestones, *added), key=lambda m: m.happened_on))
 
 
 def _consulted(rng: random.Random, districts: Sequence[DistrictPlan]) -> tuple[str, ...]:

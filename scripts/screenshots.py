@@ -9,7 +9,7 @@ run, as in the browser tests. Takes about two minutes; not part of `make test`.
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only journey-map,compare]
 
 Pages: journey-map, dashboard (and dashboard-print.png, the print layout on paper), compare,
-benchmarks, national-map.
+benchmarks, national-map, and issue 16's portfolio, staff-comments and learning.
 """
 
 from __future__ import annotations
@@ -135,6 +135,9 @@ def shots(page: Any) -> list[Shot]:
         Shot("compare", "consultant", compare),
         Shot("benchmarks", "consultant", "/benchmarks/"),
         Shot("national-map", "leader", "/map/"),
+        Shot("portfolio", "consultant", "/portfolio/"),
+        Shot("staff-comments", "leader", campaign + "comments/"),
+        Shot("learning", "leader", f"/districts/{DISTRICT}/learning/"),
     ]
 
 

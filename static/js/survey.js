@@ -133,6 +133,8 @@
         for (var i = 0; i < fields.length; i++) fields[i].checked = false;
         var selects = form.querySelectorAll("select");
         for (var j = 0; j < selects.length; j++) selects[j].value = "";
+        var words = form.querySelectorAll("textarea"); // the open questions (never kept here)
+        for (var k = 0; k < words.length; k++) words[k].value = "";
         save();
         progress();
       });
