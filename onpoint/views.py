@@ -194,7 +194,6 @@ def _journey_page(
                         {"label": STAGE_LABELS[s], "score": score, "here": s == journey.stage}
                         for s, score in traveler.path
                     ],
-                    "score_here": traveler.onpoint_at(journey.stage),
                 }
                 for traveler in co_travelers
             ],
