@@ -30,7 +30,6 @@ from districts.models import District, Milestone, School
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response
-from surveys.throttles import SurveySubmitThrottle
 from tests.factories import MembershipFactory, UserFactory
 from tests.onpoint.builders import campaign_of
 
@@ -190,9 +189,9 @@ def nothing_new(before: dict[str, int], after: dict[str, int], _: Any) -> None:
 
 
 @pytest.fixture
-def survey(maple: Any, monkeypatch: pytest.MonkeyPatch) -> Campaign:
+def survey(maple: Any, settings: Any) -> Campaign:
     # The fuzz posts hundreds of times from one address: the limit has its own tests.
-    monkeypatch.setattr(SurveySubmitThrottle, "THROTTLE_RATES", {"survey_submit": "100000/hour"})
+    settings.SURVEY_SUBMIT_RATE = "100000/hour"
     return campaign_of(maple, name="Maple fuzz survey")
 
 
