@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -237,7 +237,9 @@ class CampaignScoresView(APIView):
             version = selectors.benchmark_version_of(version_id=version_id)
             if version is None:
                 raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
-        scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
+        # The contract's words are English (api-v1.md), whatever the caller's Accept-Language.
+        with translation.override("en"):
+            scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
         return Response(scores_json(scores))
 
 
