@@ -324,6 +324,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum of the respondent's roles wherever a role appears (a response, a breakdown, the
+    # high and low role of an alignment gap).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "onpoint.method.structure.ROLES",
+        "CategoryEnum": "onpoint.method.structure.CATEGORY_KEYS",
+        "DimensionEnum": "onpoint.method.structure.DIMENSIONS",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

@@ -21,9 +21,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -40,6 +40,12 @@ from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import METHOD_VERSION, SCORE_KEYS, STAGE_LABELS
+from onpoint.serializers import (
+    BenchmarksSerializer,
+    BenchmarkVersionSerializer,
+    CampaignCountsSerializer,
+    CampaignScoresSerializer,
+)
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
@@ -215,8 +221,15 @@ class CampaignScoresView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Scores, breakdowns, landmarks and alignment (api-v1.md, Scores).",
+                PolymorphicProxySerializer(
+                    component_name="CampaignScoresAnswer",
+                    serializers=[CampaignScoresSerializer, CampaignCountsSerializer],
+                    resource_type_field_name=None,
+                ),
+                description=(
+                    "Released: scores, breakdowns, landmarks and alignment. Not released yet (or "
+                    "being computed): counts only (api-v1.md, Scores)."
+                ),
             ),
             400: OpenApiResponse(description="benchmark_version is not a whole number."),
             404: OpenApiResponse(
@@ -253,7 +266,7 @@ class BenchmarksView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Benchmarks by stage and score (api-v1.md)."
+                BenchmarksSerializer, description="Benchmarks by stage and score (api-v1.md)."
             ),
             400: OpenApiResponse(description="version is not a whole number."),
             404: OpenApiResponse(description="No such benchmark version."),
@@ -272,19 +285,7 @@ class BenchmarksView(APIView):
 class BenchmarkVersionsView(APIView):
     """GET /api/v1/benchmarks/versions/: every benchmark version, newest first."""
 
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "BenchmarkVersionSummary",
-                {
-                    "version": serializers.IntegerField(),
-                    "computed_at": serializers.DateTimeField(),
-                    "n_campaigns": serializers.IntegerField(),
-                },
-                many=True,
-            )
-        }
-    )
+    @extend_schema(responses={200: BenchmarkVersionSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(
             [

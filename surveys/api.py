@@ -35,6 +35,7 @@ from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
 from surveys import rate_limit, services
 from surveys.models import Campaign
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
+from surveys.serializers import InstrumentSerializer
 from surveys.texts import SURVEY_LANGUAGES
 from surveys.views import survey_url
 
@@ -60,7 +61,7 @@ class InstrumentCurrentView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, enum=list(SURVEY_LANGUAGES), default="en")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: InstrumentSerializer},
     )
     def get(self, request: Request) -> Response:
         lang = request.query_params.get("lang", "en")
