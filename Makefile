@@ -14,7 +14,7 @@ WEB_CONCURRENCY ?= 4
 help:
 	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
 	@echo "make dev     the same with Django's runserver, which reloads on code changes"
-	@echo "make test    ruff check, ruff format --check, mypy and pytest"
+	@echo "make test    ruff check, ruff format --check, djlint, mypy and pytest"
 	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL, CELERY_BROKER_URL and CACHE_URL"
 	@echo "make bench   benchmarks against PostgreSQL and Redis, written to BENCHMARKS.md"
 	@echo "make screenshots  the dashboards on the demo data, into docs/screenshots/ (Chromium)"
@@ -62,6 +62,7 @@ dev: demo
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 typecheck: venv
 	$(BIN)/mypy .

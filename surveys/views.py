@@ -186,6 +186,14 @@ def _survey(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     if action != "submit":
         return _survey_review(request, campaign, lang, form)
 
+    return _survey_submit(request, campaign, lang, form)
+
+
+def _survey_submit(
+    request: HttpRequest, campaign: Campaign, lang: str, form: SurveyForm
+) -> HttpResponse:
+    """Store a valid form's response: 303 to the thank-you page, or a page that says why not."""
+    token = campaign.token
     if not rate_limit.request_allow(request, token=token).allowed:
         return _survey_page(request, "surveys/throttled.html", lang, campaign, status=429)
     try:

@@ -423,7 +423,7 @@ HEADER = ["role", "school", *CODES]
 
 
 @st.composite
-def csv_files(draw: st.DrawFn) -> bytes:
+def csv_files(draw: st.DrawFn) -> bytes:  # noqa: C901 - one draw per kind of mutation
     """A file of valid rows (role, school, 27 answers), then up to three mutations: a junk
     cell, a short row, a broken header, a blank or garbage line; sometimes not CSV at all."""
     header = list(HEADER)
