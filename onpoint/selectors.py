@@ -308,7 +308,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
                 CampaignSummary(
                     campaign=campaign,
                     stage=stage,
-                    n_responses=campaign.live_responses,  # type: ignore[attr-defined]
+                    n_responses=campaign.live_responses,
                     computed_at=None,
                     recompute_pending=released,
                     benchmark_version_id=None,
