@@ -44,7 +44,7 @@ migrate: venv
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --base-url http://$(HOST):$(PORT)
 
 # gunicorn (a production server) over the embedded SQLite: it holds a staff meeting submitting the
 # survey at once, which runserver does not (scripts/serve; tests/journeys/test_embedded_burst.py).
