@@ -28,6 +28,19 @@ SURVEY_CONTROL_FIELDS = frozenset({"lang", "action"})
 PERSON_ERROR_CODES = frozenset({"required", "no_answers"})
 
 
+class SchoolField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A school of the district by its id: ASCII digits only ("²" and "٣" are digits to
+    str.isdigit() and int(), but no page sends them: a tampered form)."""
+
+    def to_python(self, value: Any) -> School | None:
+        if value not in self.empty_values and not (
+            isinstance(value, str) and value.isascii() and value.isdigit()
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        school: School | None = super().to_python(value)
+        return school
+
+
 @dataclass(frozen=True)
 class SurveyItem:
     """One statement as the page shows it: its number, its words and its radio group."""
@@ -83,7 +96,7 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": texts.ROLE_REQUIRED, "invalid_choice": texts.UNKNOWN_ROLE},
     )
-    school = forms.ModelChoiceField(
+    school = SchoolField(
         queryset=School.objects.none(),
         required=False,
         empty_label=texts.SCHOOL_NONE,
@@ -111,7 +124,7 @@ class SurveyForm(forms.Form):
         assert isinstance(role_field, forms.ChoiceField)
         role_field.choices = [(role, texts.ROLE_LABELS[role]) for role in ROLES]
         school_field = self.fields["school"]
-        assert isinstance(school_field, forms.ModelChoiceField)
+        assert isinstance(school_field, SchoolField)
         school_field.queryset = schools
         scale = [
             (str(point["value"]), instrument_text(point["label"], language))

@@ -447,3 +447,15 @@ def test_the_spanish_survey_has_no_english_left(
     fragments = [max(re.split(r"\{\w+\}|%\(\w+\)s", text), key=len).strip() for text in english]
     left = [fragment for fragment in fragments if len(fragment) >= 8 and fragment in html]
     assert left == [], left
+
+
+@pytest.mark.parametrize("spelled", [" {pk}", "{pk} ", "+{pk}", "{arabic}"])
+def test_a_schools_id_spelled_as_no_page_spells_it_is_tampering(
+    client: Client, maple_campaign: Campaign, spelled: str
+) -> None:
+    school = maple_campaign.district.schools.get(name="Maple High School")
+    arabic = str(school.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    data = {**full_form(client, maple_campaign), "action": "submit"}
+    data["school"] = spelled.format(pk=school.pk, arabic=arabic)
+    assert survey_post(client, maple_campaign, data).status_code == 400
+    assert not Response.objects.exists()
