@@ -6,6 +6,8 @@ RUN useradd --create-home --uid 1000 journeys
 COPY requirements/base.txt requirements/base.txt
 RUN pip install --no-cache-dir -r requirements/base.txt
 COPY . .
+# The Spanish catalog's .mo is built, not kept in git (journeys/catalogs.py).
+RUN python -m journeys.catalogs compile
 # collectstatic needs settings that pass the production checks; these are build-time only.
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost DEBUG=false \
     python manage.py collectstatic --noinput --verbosity 0

@@ -310,12 +310,11 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API needs inline script, which the CSP forbids; /api/docs/ serves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "journeys.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        # A staff meeting of 300 submits from one school address within minutes (domain.md):
-        # the anonymous limit is per address but far above that.
-        "survey_submit": env_str("THROTTLE_SURVEY_SUBMIT", "1200/hour"),
-    },
 }
+# Anonymous survey submissions per network address and survey link, on the page and the API
+# alike (surveys/rate_limit.py). A staff meeting of 300 submits from one school address within
+# minutes (domain.md): the limit is per address but far above that.
+SURVEY_SUBMIT_RATE = env_str("THROTTLE_SURVEY_SUBMIT", "1200/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Journeys API",
     "DESCRIPTION": "Onpoint scores, benchmarks and survey campaigns. Contract: docs/api-v1.md.",
@@ -325,6 +324,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum of the respondent's roles wherever a role appears (a response, a breakdown, the
+    # high and low role of an alignment gap).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "onpoint.method.structure.ROLES",
+        "CategoryEnum": "onpoint.method.structure.CATEGORY_KEYS",
+        "DimensionEnum": "onpoint.method.structure.DIMENSIONS",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------

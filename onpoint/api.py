@@ -16,14 +16,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -40,6 +40,12 @@ from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import METHOD_VERSION, SCORE_KEYS, STAGE_LABELS
+from onpoint.serializers import (
+    BenchmarksSerializer,
+    BenchmarkVersionSerializer,
+    CampaignCountsSerializer,
+    CampaignScoresSerializer,
+)
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
@@ -215,8 +221,15 @@ class CampaignScoresView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Scores, breakdowns, landmarks and alignment (api-v1.md, Scores).",
+                PolymorphicProxySerializer(
+                    component_name="CampaignScoresAnswer",
+                    serializers=[CampaignScoresSerializer, CampaignCountsSerializer],
+                    resource_type_field_name=None,
+                ),
+                description=(
+                    "Released: scores, breakdowns, landmarks and alignment. Not released yet (or "
+                    "being computed): counts only (api-v1.md, Scores)."
+                ),
             ),
             400: OpenApiResponse(description="benchmark_version is not a whole number."),
             404: OpenApiResponse(
@@ -237,7 +250,9 @@ class CampaignScoresView(APIView):
             version = selectors.benchmark_version_of(version_id=version_id)
             if version is None:
                 raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
-        scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
+        # The contract's words are English (api-v1.md), whatever the caller's Accept-Language.
+        with translation.override("en"):
+            scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
         return Response(scores_json(scores))
 
 
@@ -251,7 +266,7 @@ class BenchmarksView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Benchmarks by stage and score (api-v1.md)."
+                BenchmarksSerializer, description="Benchmarks by stage and score (api-v1.md)."
             ),
             400: OpenApiResponse(description="version is not a whole number."),
             404: OpenApiResponse(description="No such benchmark version."),
@@ -270,19 +285,7 @@ class BenchmarksView(APIView):
 class BenchmarkVersionsView(APIView):
     """GET /api/v1/benchmarks/versions/: every benchmark version, newest first."""
 
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "BenchmarkVersionSummary",
-                {
-                    "version": serializers.IntegerField(),
-                    "computed_at": serializers.DateTimeField(),
-                    "n_campaigns": serializers.IntegerField(),
-                },
-                many=True,
-            )
-        }
-    )
+    @extend_schema(responses={200: BenchmarkVersionSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(
             [

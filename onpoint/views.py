@@ -38,8 +38,8 @@ from districts.selectors import (
 from districts.services import district_journey_place_set, milestone_create
 from onpoint import charts, page_selectors, selectors
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
+from onpoint.landmark_texts import TITLES, LandmarkText
 from onpoint.method.benchmarks import Benchmark
-from onpoint.method.landmarks import Landmark
 from onpoint.method.scoring import Score
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import (
@@ -122,10 +122,10 @@ def _journey_page(
         ]
     else:
         landmarks = [
-            Landmark(
+            LandmarkText(
                 key=key,
                 status=UNKNOWN,
-                title=LANDMARK_LABELS[key],
+                title=str(TITLES[key]),
                 explanation=LANDMARK_WAITING,
                 next_steps=(),
             )

@@ -397,6 +397,29 @@ def _cell_answer(code: str, cell: str) -> int | None:
     return answer
 
 
+def _import_row(
+    cells: dict[str, str], *, codes: list[str], schools: dict[str, School]
+) -> tuple[str, School | None, dict[str, int | None], list[str]]:
+    """One data row's role, school and answers, and every problem of the row."""
+    problems: list[str] = []
+    role = cells["role"].strip().lower()
+    try:
+        role_validate(role)
+    except SurveyInputError as error:
+        problems.append(error.message)
+    school_name = cells["school"].strip()
+    school = schools.get(school_name.casefold()) if school_name else None
+    if school_name and school is None:
+        problems.append(UNKNOWN_SCHOOL.format(school=school_name))
+    answers: dict[str, int | None] = {}
+    for code in codes:
+        try:
+            answers[code] = _cell_answer(code, cells[code])
+        except SurveyInputError as error:
+            problems.append(error.message)
+    return role, school, answers, problems
+
+
 def _import_rows(
     lines: Iterable[str], *, campaign: Campaign, today: dt.date
 ) -> Iterator[tuple[int, Response | None, list[str]]]:
@@ -435,23 +458,9 @@ def _import_rows(
         if len(row) != len(columns):
             yield line, None, [IMPORT_ROW_LENGTH.format(found=len(row), expected=len(columns))]
             continue
-        cells = dict(zip(columns, row, strict=True))
-        row_problems: list[str] = []
-        role = cells["role"].strip().lower()
-        try:
-            role_validate(role)
-        except SurveyInputError as error:
-            row_problems.append(error.message)
-        school_name = cells["school"].strip()
-        school = schools.get(school_name.casefold()) if school_name else None
-        if school_name and school is None:
-            row_problems.append(UNKNOWN_SCHOOL.format(school=school_name))
-        answers: dict[str, int | None] = {}
-        for code in codes:
-            try:
-                answers[code] = _cell_answer(code, cells[code])
-            except SurveyInputError as error:
-                row_problems.append(error.message)
+        role, school, answers, row_problems = _import_row(
+            dict(zip(columns, row, strict=True)), codes=codes, schools=schools
+        )
         if row_problems:
             yield line, None, row_problems
             continue

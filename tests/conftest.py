@@ -43,6 +43,13 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The Spanish catalog as the sources have it, whether or not `make` ran since it changed."""
+    from journeys.catalogs import catalogs_compile
+
+    catalogs_compile()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that need PostgreSQL carry the `postgres` mark, so a SQLite run can deselect them."""
     for item in items:
