@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy
 
 from districts.models import District, School
 from surveys.models import Campaign
@@ -93,10 +95,12 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 DATES_FIXED_WHEN_CLOSED = "Fixed: the campaign is closed and its results are released."
+CREATE_ANYWAY = gettext_lazy("Create it anyway")
 
 
 class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Create or edit a campaign. Times are read and shown in the site's time zone."""
+    """Create or edit a campaign. Times are read and shown in the current time zone: the view
+    activates the district's (`timezone.override(district.zone)`)."""
 
     class Meta:
         model = Campaign
@@ -144,3 +148,35 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", CLOSES_BEFORE_OPENS)
         return cleaned
+
+
+class NewCampaignForm(CampaignForm):
+    """A new campaign. When another campaign of the district is open at the same time in the
+    same stage, the page asks first: the form comes back with a warning and this box."""
+
+    create_anyway = forms.BooleanField(required=False, label=CREATE_ANYWAY)
+
+
+# A school's expected number of responses, when set: as a campaign's, at least one.
+SCHOOL_EXPECTED_MAX = 100_000
+
+
+class SchoolsExpectedForm(forms.Form):
+    """How many staff each school expects to answer, optional: the base of its response rate
+    while a campaign runs. One field per school of the district, `school_<id>`."""
+
+    def __init__(self, *args: Any, schools: Sequence[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        for school in self.schools:
+            self.fields[f"school_{school.pk}"] = forms.IntegerField(
+                label=school.name,
+                required=False,
+                min_value=1,
+                max_value=SCHOOL_EXPECTED_MAX,
+                initial=school.expected_responses,
+            )
+
+    def expected_by_school(self) -> dict[int, int | None]:
+        """School id to its expected number of responses (None: not set). After is_valid()."""
+        return {school.pk: self.cleaned_data.get(f"school_{school.pk}") for school in self.schools}
