@@ -40,6 +40,8 @@ REPORT_FONT: Final = '"Liberation Sans", Arial, "DejaVu Sans", sans-serif'
 # The name every district of the demo world carries (demo.world.SYNTHETIC): its report says so on
 # the cover and in every footer.
 SYNTHETIC_MARK: Final = "(synthetic)"
+# The hairline around each chart: the chart's box on paper (tests find it by this colour).
+CHART_FRAME: Final = "#c3cbd6"
 CACHE_SECONDS: Final = 24 * 60 * 60
 # Raised with the template or the figures' print sizes, so no cached report of an older layout
 # is served.
@@ -133,6 +135,7 @@ def board_report_pdf(
         "today": today,
         "paper": paper,
         "report_font": REPORT_FONT,
+        "chart_frame": CHART_FRAME,
         "sizes": sizes,
         "language": translation.get_language(),
     }
