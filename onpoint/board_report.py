@@ -43,9 +43,6 @@ SYNTHETIC_MARK: Final = "(synthetic)"
 # The hairline around each chart: the chart's box on paper (tests find it by this colour).
 CHART_FRAME: Final = "#c3cbd6"
 CACHE_SECONDS: Final = 24 * 60 * 60
-# Raised with the template or the figures' print sizes, so no cached report of an older layout
-# is served.
-LAYOUT_VERSION: Final = 1
 # Printed charts: their height in CSS pixels (96 to the inch) for a full-width chart; the four
 # growth curves share a row two by two.
 STANDING_HEIGHT: Final = 170
@@ -144,7 +141,7 @@ def board_report_pdf(
         "onpoint/board_report.html", {**context, "figures": _report_charts(results, sizes, {})}
     )
     digest = hashlib.sha256(
-        json.dumps([LAYOUT_VERSION, page_size, draft, figures], sort_keys=True).encode()
+        json.dumps([page_size, draft, figures], sort_keys=True).encode()
     ).hexdigest()
     key = f"board-report:{results.campaign.pk}:{digest}"
     cached = cache.get(key)

@@ -210,7 +210,7 @@ def test_the_cover_says_district_campaign_dates_rate_versions_and_synthetic(
     )
     assert re.search(r"Responses \d+ of \d+ expected \(\d+%\)", cover)
     assert "Onpoint method, version 1.1" in cover
-    assert re.search(r"National benchmarks Version \d+, of ", cover)
+    assert re.search(r"National benchmarks Version \d+, computed on ", cover)
     # The contents give each section's page, as the footers number them.
     for title in ("The Onpoint score", "Every score of this campaign", "About these numbers"):
         found = re.search(rf"\d\. {title} ?\.+ ?(\d)", cover)
