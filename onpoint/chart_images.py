@@ -24,6 +24,14 @@ from django.conf import settings
 # process.
 FIGURE_TIMEOUT: Final = 60
 _one_browser_at_a_time = threading.Lock()
+CHARTS_UNAVAILABLE: Final = (
+    "The charts of the board report cannot be drawn on this server: Chromium is missing or "
+    "failed (apt-get install chromium, or set BROWSER_PATH)."
+)
+
+
+class ChartImagesUnavailable(RuntimeError):
+    """The browser that draws the charts could not start or failed: the report cannot be made."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,10 @@ def svg_images(figures: Sequence[dict[str, Any]]) -> list[str]:
         _one_browser_at_a_time,
         concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool,
     ):
-        drawn = pool.submit(asyncio.run, _draw(list(figures))).result()
+        try:
+            drawn = pool.submit(asyncio.run, _draw(list(figures))).result()
+        except Exception as error:  # kaleido's and choreographer's own errors, timeouts
+            raise ChartImagesUnavailable(CHARTS_UNAVAILABLE) from error
     return [image.decode() for image in drawn]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -40,6 +41,7 @@ from districts.services import district_journey_place_set, milestone_create
 from onpoint import charts, page_selectors, selectors
 from onpoint.board_report import board_report_pdf, report_filename
 from onpoint.campaign_results import campaign_results_of
+from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.landmarks import Landmark
@@ -62,6 +64,8 @@ from onpoint.method.structure import (
 )
 from onpoint.selectors import BenchmarkSet
 from surveys.selectors import campaign_for
+
+logger = logging.getLogger(__name__)
 
 # The compare page lists this many districts per page, and charts them when at most this many
 # match (beyond, the chart would be a cloud: the page asks to filter instead).
@@ -269,12 +273,18 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
         raise Http404(REPORT_NOT_RELEASED)
     results = campaign_results_of(campaign=campaign, scores=scores)
     with timezone.override(district.zone):
-        pdf = board_report_pdf(
-            results=results,
-            district=district,
-            page_size=settings.REPORT_PAGE_SIZE,
-            today=timezone.localdate(),
-        )
+        try:
+            pdf = board_report_pdf(
+                results=results,
+                district=district,
+                page_size=settings.REPORT_PAGE_SIZE,
+                today=timezone.localdate(),
+            )
+        except ChartImagesUnavailable:
+            logger.exception("board report of campaign %s: no charts", campaign.pk)
+            return HttpResponse(
+                CHARTS_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8"
+            )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{report_filename(district, results)}"'
     return response

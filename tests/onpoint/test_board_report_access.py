@@ -28,6 +28,7 @@ from django.utils import timezone
 from districts.models import AuditEvent, District
 from onpoint import board_report, services, views
 from onpoint.board_report import PAGE_SIZES
+from onpoint.chart_images import CHARTS_UNAVAILABLE
 from surveys.models import Campaign
 from tests.journeys.test_settings import PRODUCTION_ENV, run_django
 from tests.onpoint.builders import uniform
@@ -292,3 +293,13 @@ def test_no_section_starts_in_the_last_fifth_wherever_it_falls(paper: str) -> No
                 ]
                 assert below, (paper, page.page_number, top)
     assert found == len(fillers)
+
+
+def test_without_a_browser_the_report_says_why_and_nothing_breaks(
+    released: Campaign, leader_of_maple: Any, settings: Any
+) -> None:
+    settings.REPORT_BROWSER_PATH = "/nonexistent/chromium"
+    response = signed_in(leader_of_maple).get(report_url(released))
+    assert response.status_code == 503
+    assert response.content.decode() == CHARTS_UNAVAILABLE
+    assert not AuditEvent.objects.filter(action="export").exists()
