@@ -221,7 +221,7 @@ def test_the_report_speaks_the_leaders_language(too_few: Campaign, leader_of_map
     response = signed_in(leader_of_maple).get(report_url(too_few), HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 200
     reader = pypdf.PdfReader(io.BytesIO(response.content))
-    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert reader.root_object["/Lang"] == "es"
     cover = reader.pages[0].extract_text()
     # Django's Spanish formats: "10 de noviembre de 2026".
     assert " de noviembre de 2026" in cover

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -325,7 +325,7 @@ def test_a_new_district_takes_its_states_time_zone_unless_one_is_chosen(staff_us
 
 
 def test_a_district_stored_without_a_zone_reads_as_its_states(db: None) -> None:
-    district = DistrictFactory(state="NY", time_zone="")
+    district = cast(District, DistrictFactory(state="NY", time_zone=""))
     assert district.time_zone_name == "America/New_York"
     assert district.time_zone_label == "Eastern"
 
@@ -373,8 +373,8 @@ def test_the_migration_fills_each_district_zone_from_its_state(db: None) -> None
     migration = importlib.import_module("districts.migrations.0003_district_time_zone")
     # Its own copy of the map is the model's as it stood.
     assert migration.STATE_TIME_ZONES == STATE_TIME_ZONES
-    alaska = DistrictFactory(state="AK", time_zone="")
-    chosen = DistrictFactory(state="TX", time_zone="America/Denver")
+    alaska = cast(District, DistrictFactory(state="AK", time_zone=""))
+    chosen = cast(District, DistrictFactory(state="TX", time_zone="America/Denver"))
     migration._zones_from_states(apps, SimpleNamespace(connection=connection))
     alaska.refresh_from_db()
     chosen.refresh_from_db()
