@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from districts.models import District, School
@@ -94,13 +95,32 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class ZonedDateTimeField(forms.DateTimeField):
+    """A moment entered and shown in `zone` (a district's), whatever zone is active: the form
+    of a Pacific district reads "08:00" as 08:00 Pacific, stored in UTC. None: the active zone.
+    """
+
+    zone: dt.tzinfo | None = None
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self.zone is None:
+            return super().prepare_value(value)
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+
 DATES_FIXED_WHEN_CLOSED = "Fixed: the campaign is closed and its results are released."
 CREATE_ANYWAY = gettext_lazy("Create it anyway")
 
 
 class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Create or edit a campaign. Times are read and shown in the current time zone: the view
-    activates the district's (`timezone.override(district.zone)`)."""
+    """Create or edit a campaign. Times are read and shown in `zone`, the district's."""
 
     class Meta:
         model = Campaign
@@ -123,15 +143,22 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         }
         widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
+        field_classes = {"opens_at": ZonedDateTimeField, "closes_at": ZonedDateTimeField}
 
     def __init__(
-        self, *args: Any, opens_at_locked: bool = False, closed: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        opens_at_locked: bool = False,
+        closed: bool = False,
+        zone: dt.tzinfo | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
             moment = self.fields[name]
-            assert isinstance(moment, forms.DateTimeField)
+            assert isinstance(moment, ZonedDateTimeField)
             moment.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+            moment.zone = zone
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."

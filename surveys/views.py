@@ -365,39 +365,40 @@ def _status(campaign: Campaign, now: Any) -> str:
 def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     district = district_for(request.user, slug)
     # The form reads and shows times in the district's zone; they are stored in UTC.
-    with timezone.override(district.zone):
-        now = timezone.localtime().replace(second=0, microsecond=0)
-        form = NewCampaignForm(
-            request.POST or None,
-            initial={"opens_at": now, "closes_at": now + dt.timedelta(days=DEFAULT_CAMPAIGN_DAYS)},
+    now = timezone.localtime(timezone=district.zone).replace(second=0, microsecond=0)
+    form = NewCampaignForm(
+        request.POST or None,
+        initial={"opens_at": now, "closes_at": now + dt.timedelta(days=DEFAULT_CAMPAIGN_DAYS)},
+        zone=district.zone,
+    )
+    overlapping: list[Campaign] = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        create_anyway = data.pop("create_anyway", False)
+        overlapping = campaigns_overlapping(
+            district=district, opens_at=data["opens_at"], closes_at=data["closes_at"]
         )
-        overlapping: list[Campaign] = []
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            create_anyway = data.pop("create_anyway", False)
-            overlapping = campaigns_overlapping(
-                district=district, opens_at=data["opens_at"], closes_at=data["closes_at"]
-            )
-            if not overlapping or create_anyway:
-                try:
-                    campaign = services.campaign_create(district=district, **data)
-                except ValidationError as error:
-                    _errors_onto(form, error)
-                else:
-                    messages.success(request, CAMPAIGN_CREATED_MESSAGE)
-                    return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-        return render(
-            request,
-            "surveys/campaign_form.html",
-            {
-                "district": district,
-                "current_district": district,
-                "form": form,
-                "campaign": None,
-                "overlapping": overlapping,
-                "overlap_warning": OVERLAP_WARNING,
-            },
-        )
+        if not overlapping or create_anyway:
+            try:
+                campaign = services.campaign_create(district=district, **data)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, CAMPAIGN_CREATED_MESSAGE)
+                return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
+    return _render_in_district_time(
+        request,
+        district,
+        "surveys/campaign_form.html",
+        {
+            "district": district,
+            "current_district": district,
+            "form": form,
+            "campaign": None,
+            "overlapping": overlapping,
+            "overlap_warning": OVERLAP_WARNING,
+        },
+    )
 
 
 def _errors_onto(form: CampaignForm, error: ValidationError) -> None:
@@ -415,34 +416,32 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     locked = campaign_response_count(campaign) > 0
     closed = campaign.is_closed()
-    # The form reads and shows times in the district's zone; they are stored in UTC.
-    with timezone.override(district.zone):
-        form = CampaignForm(
-            request.POST or None, instance=campaign, opens_at_locked=locked, closed=closed
-        )
-        if request.method == "POST" and form.is_valid():
-            data = dict(form.cleaned_data)
-            if locked or closed:
-                data.pop("opens_at", None)
-            if closed:
-                data.pop("closes_at", None)
-            try:
-                services.campaign_update(campaign=campaign, **data)
-            except ValidationError as error:
-                _errors_onto(form, error)
-            else:
-                messages.success(request, CAMPAIGN_SAVED_MESSAGE)
-                return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-        return render(
-            request,
-            "surveys/campaign_form.html",
-            {
-                "district": district,
-                "current_district": district,
-                "form": form,
-                "campaign": campaign,
-            },
-        )
+    form = CampaignForm(
+        request.POST or None,
+        instance=campaign,
+        opens_at_locked=locked,
+        closed=closed,
+        zone=district.zone,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if locked or closed:
+            data.pop("opens_at", None)
+        if closed:
+            data.pop("closes_at", None)
+        try:
+            services.campaign_update(campaign=campaign, **data)
+        except ValidationError as error:
+            _errors_onto(form, error)
+        else:
+            messages.success(request, CAMPAIGN_SAVED_MESSAGE)
+            return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
+    return _render_in_district_time(
+        request,
+        district,
+        "surveys/campaign_form.html",
+        {"district": district, "current_district": district, "form": form, "campaign": campaign},
+    )
 
 
 @login_required
