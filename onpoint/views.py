@@ -231,29 +231,31 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     scores = selectors.campaign_scores(campaign=campaign)
-    now = timezone.now()
-    # Dates as the district reads them, in its own time zone (stored in UTC).
-    with timezone.override(district.zone):
-        if not scores.results_ready:
-            return render(
-                request,
-                "onpoint/campaign_waiting.html",
-                {
-                    "district": district,
-                    "current_district": district,
-                    "campaign": campaign,
-                    "scores": scores,
-                    "participation": scores.participation,
-                    "stage_label": STAGE_LABELS[scores.stage],
-                    "now": now,
-                },
-            )
-        results = campaign_results_of(campaign=campaign, scores=scores)
+    if not scores.results_ready:
         return render(
             request,
-            "onpoint/campaign_dashboard.html",
-            {"district": district, "current_district": district, **results.context(), "now": now},
+            "onpoint/campaign_waiting.html",
+            {
+                "district": district,
+                "current_district": district,
+                "campaign": campaign,
+                "scores": scores,
+                "participation": scores.participation,
+                "stage_label": STAGE_LABELS[scores.stage],
+                "now": timezone.now(),
+            },
         )
+    results = campaign_results_of(campaign=campaign, scores=scores)
+    return render(
+        request,
+        "onpoint/campaign_dashboard.html",
+        {
+            "district": district,
+            "current_district": district,
+            **results.context(),
+            "now": timezone.now(),
+        },
+    )
 
 
 REPORT_NOT_RELEASED = (

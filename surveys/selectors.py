@@ -84,9 +84,11 @@ def campaigns_overlapping(
     query. Two such campaigns split the staff's answers, and the national benchmarks keep only
     the later one of a district and stage."""
     stage = Campaign(district=district, opens_at=opens_at).stage
-    found = Campaign.objects.filter(
-        district=district, opens_at__lt=closes_at, closes_at__gt=opens_at
-    ).order_by("opens_at", "pk")
+    found = (
+        Campaign.objects.filter(district=district, opens_at__lt=closes_at, closes_at__gt=opens_at)
+        .select_related("district")
+        .order_by("opens_at", "pk")
+    )
     return [campaign for campaign in found if campaign.stage == stage]
 
 

@@ -380,3 +380,50 @@ def test_the_migration_fills_each_district_zone_from_its_state(db: None) -> None
     chosen.refresh_from_db()
     assert alaska.time_zone == "America/Anchorage"
     assert chosen.time_zone == "America/Denver"
+
+
+def test_the_campaign_pages_show_dates_in_the_districts_zone(
+    maple: District, leader_of_maple: Any
+) -> None:
+    # 07:00 UTC on December 2 is 23:00 on December 1 in Oregon.
+    later = campaign_of(
+        maple,
+        name="December survey",
+        opens_at=dt.datetime(2026, 12, 2, 7, tzinfo=dt.UTC),
+        closes_at=dt.datetime(2026, 12, 20, 7, tzinfo=dt.UTC),
+    )
+    client = signed_in(leader_of_maple)
+    for url in (
+        results_url(later),
+        manage_url(later),
+        reverse("campaign_list", args=["maple-valley"]),
+        reverse("district", args=["maple-valley"]),
+    ):
+        text = text_of(client.get(url))
+        assert "Dec 1, 2026" in text, url
+        assert "Dec 2, 2026" not in text, url
+
+
+def test_the_new_campaign_form_reads_a_fixed_number_of_queries(
+    maple: District, leader_of_maple: Any, django_assert_num_queries: Any
+) -> None:
+    for index in range(3):
+        campaign_of(
+            maple,
+            name=f"Survey {index}",
+            opens_at=dt.datetime(2026, 12, 1 + index, 8, tzinfo=PACIFIC),
+            closes_at=dt.datetime(2026, 12, 15, 17, tzinfo=PACIFIC),
+        )
+    client = signed_in(leader_of_maple)
+    # 1 session, 2 user, 3 the district (district_for), 4 the districts for the header's
+    # switcher, 5 the audit log's row
+    with django_assert_num_queries(5):
+        client.get(reverse("campaign_new", args=["maple-valley"]))
+    # Asking first: 1 session, 2 user, 3 the district, 4-6 the form's check that the campaign
+    # closes after it opens (the model's constraint, in a savepoint), 7 the campaigns open at the
+    # same time with their district (campaigns_overlapping: one query for the three), 8 the
+    # switcher
+    with django_assert_num_queries(8):
+        asked = _new(client, opens_at="2026-12-10T08:00", closes_at="2026-12-20T17:00")
+    assert asked.status_code == 200
+    assert asked.content.decode().count("Survey ") >= 3
