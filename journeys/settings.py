@@ -396,3 +396,13 @@ LOGGING = {
 
 # The public address of the app, used in survey links and QR codes when set.
 PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
+
+# --- The board report (issue 14) -----------------------------------------------------------
+# Paper of a campaign's board report (onpoint/board_report.py): US Letter, or A4.
+REPORT_PAGE_SIZES = ("letter", "a4")
+REPORT_PAGE_SIZE = env_str("REPORT_PAGE_SIZE", "letter").lower()
+if REPORT_PAGE_SIZE not in REPORT_PAGE_SIZES:
+    raise ImproperlyConfigured(f"REPORT_PAGE_SIZE must be letter or a4, not {REPORT_PAGE_SIZE!r}.")
+# The Chromium that draws the report's charts (kaleido); empty: `chromium` on the PATH. Kaleido
+# never downloads a browser here.
+REPORT_BROWSER_PATH = env_str("BROWSER_PATH")

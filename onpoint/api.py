@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import US_STATES, District, School
+from districts.models import US_STATES, US_TIME_ZONES, District, School
 from districts.selectors import districts_visible_to, may_manage_districts
 from districts.services import district_create, school_create
 from onpoint import selectors
@@ -313,6 +313,11 @@ class DistrictSerializer(serializers.ModelSerializer[District]):
     state = serializers.CharField(max_length=2, help_text="Two-letter US state code, e.g. OR.")
     stage = serializers.SerializerMethodField(help_text="The implementation stage today.")
     stage_label = serializers.SerializerMethodField()
+    time_zone = serializers.ChoiceField(
+        choices=list(US_TIME_ZONES),
+        required=False,
+        help_text="IANA time zone of the district's campaign dates; by default its state's.",
+    )
     schools = SchoolSerializer(many=True, read_only=True)
 
     class Meta:
@@ -327,6 +332,7 @@ class DistrictSerializer(serializers.ModelSerializer[District]):
             "path_place",
             "stage",
             "stage_label",
+            "time_zone",
             "schools",
         ]
         read_only_fields = ["path_place"]
@@ -389,6 +395,7 @@ class DistrictViewSet(
             launch_date=data.get("launch_date"),
             nces_id=data.get("nces_id", ""),
             enrollment=data.get("enrollment"),
+            time_zone=data.get("time_zone", ""),
             created_by=self.request.user if self.request.user.is_authenticated else None,
         )
 

@@ -306,7 +306,7 @@ def compare_points(*, queryset: QuerySet[District], limit: int) -> list[CompareP
         if row["latest_opens_at"] is None:
             continue
         # The campaign's opening date as Campaign.opens_on reads it (the project's time zone).
-        opened = timezone.localdate(row["latest_opens_at"])
+        opened = timezone.localdate(row["latest_opens_at"], timezone.get_default_timezone())
         points.append(
             ComparePoint(
                 name=row["name"],

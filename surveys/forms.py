@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,6 +12,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from districts.models import School
 from onpoint.method.structure import ROLES
@@ -236,11 +238,32 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class ZonedDateTimeField(forms.DateTimeField):
+    """A moment entered and shown in `zone` (a district's), whatever zone is active: the form
+    of a Pacific district reads "08:00" as 08:00 Pacific, stored in UTC. None: the active zone.
+    """
+
+    zone: dt.tzinfo | None = None
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self.zone is None:
+            return super().prepare_value(value)
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+
 DATES_FIXED_WHEN_CLOSED = "Fixed: the campaign is closed and its results are released."
+CREATE_ANYWAY = gettext_lazy("Create it anyway")
 
 
 class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Create or edit a campaign. Times are read and shown in the site's time zone."""
+    """Create or edit a campaign. Times are read and shown in `zone`, the district's."""
 
     class Meta:
         model = Campaign
@@ -263,15 +286,22 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         }
         widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
+        field_classes = {"opens_at": ZonedDateTimeField, "closes_at": ZonedDateTimeField}
 
     def __init__(
-        self, *args: Any, opens_at_locked: bool = False, closed: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        opens_at_locked: bool = False,
+        closed: bool = False,
+        zone: dt.tzinfo | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
             moment = self.fields[name]
-            assert isinstance(moment, forms.DateTimeField)
+            assert isinstance(moment, ZonedDateTimeField)
             moment.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+            moment.zone = zone
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."
@@ -288,3 +318,35 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", CLOSES_BEFORE_OPENS)
         return cleaned
+
+
+class NewCampaignForm(CampaignForm):
+    """A new campaign. When another campaign of the district is open at the same time in the
+    same stage, the page asks first: the form comes back with a warning and this box."""
+
+    create_anyway = forms.BooleanField(required=False, label=CREATE_ANYWAY)
+
+
+# A school's expected number of responses, when set: as a campaign's, at least one.
+SCHOOL_EXPECTED_MAX = 100_000
+
+
+class SchoolsExpectedForm(forms.Form):
+    """How many staff each school expects to answer, optional: the base of its response rate
+    while a campaign runs. One field per school of the district, `school_<id>`."""
+
+    def __init__(self, *args: Any, schools: Sequence[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        for school in self.schools:
+            self.fields[f"school_{school.pk}"] = forms.IntegerField(
+                label=school.name,
+                required=False,
+                min_value=1,
+                max_value=SCHOOL_EXPECTED_MAX,
+                initial=school.expected_responses,
+            )
+
+    def expected_by_school(self) -> dict[int, int | None]:
+        """School id to its expected number of responses (None: not set). After is_valid()."""
+        return {school.pk: self.cleaned_data.get(f"school_{school.pk}") for school in self.schools}

@@ -21,19 +21,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from districts.models import District
 from districts.selectors import district_for
+from districts.services import schools_expected_responses_set
 from surveys import rate_limit, services, texts
-from surveys.forms import CampaignForm, SurveyForm
+from surveys.forms import CampaignForm, NewCampaignForm, SchoolsExpectedForm, SurveyForm
 from surveys.models import Campaign
+from surveys.participation import campaign_participation
 from surveys.selectors import (
     campaign_by_token,
     campaign_for,
     campaign_list,
     campaign_response_count,
+    campaigns_overlapping,
 )
 from surveys.texts import LANGUAGE_NAMES, SURVEY_LANGUAGES, survey_language
 
@@ -52,6 +57,13 @@ CAMPAIGN_CLOSED_MESSAGE = (
 )
 CAMPAIGN_CREATED_MESSAGE = "Campaign created. Share the link or print the flyer."
 CAMPAIGN_SAVED_MESSAGE = "Campaign saved."
+# A second campaign open at the same time in the same stage: the form asks first (issue 14).
+OVERLAP_WARNING = gettext_lazy(
+    "Another campaign of this district is open at the same time, in the same stage. Two "
+    "campaigns at once split the staff's answers between them, and the national benchmarks "
+    "keep only one campaign of a district at each stage."
+)
+SCHOOLS_EXPECTED_SAVED = gettext_lazy("Expected responses by school saved.")
 
 
 # --- the anonymous survey ----------------------------------------------------------------------
@@ -98,7 +110,8 @@ def _unavailable(
 ) -> HttpResponse:
     title, heading, body = texts.UNAVAILABLE_TEXTS[kind]
     if campaign is not None and kind == "not_open":
-        date = formats.date_format(timezone.localtime(campaign.opens_at), "DATE_FORMAT")
+        opens_at = timezone.localtime(campaign.opens_at, campaign.district.zone)
+        date = formats.date_format(opens_at, "DATE_FORMAT")
         body = body % {"date": date}
     context = {"kind": kind, "title": title, "heading": heading, "body": body, "message": message}
     return _survey_page(request, "surveys/unavailable.html", lang, campaign, context, status)
@@ -235,6 +248,14 @@ def _response_rate(n_responses: int, expected: int | None) -> float | None:
     return n_responses / expected if expected else None
 
 
+def _render_in_district_time(
+    request: HttpRequest, district: District, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A district's page, its dates shown in the district's time zone (stored in UTC)."""
+    with timezone.override(district.zone):
+        return render(request, template, context)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
@@ -250,8 +271,9 @@ def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for campaign in campaign_list(district=district)
     ]
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_list.html",
         {"district": district, "current_district": district, "rows": rows},
     )
@@ -267,28 +289,39 @@ def _status(campaign: Campaign, now: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     district = district_for(request.user, slug)
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    form = CampaignForm(
+    # The form reads and shows times in the district's zone; they are stored in UTC.
+    now = timezone.localtime(timezone=district.zone).replace(second=0, microsecond=0)
+    form = NewCampaignForm(
         request.POST or None,
         initial={"opens_at": now, "closes_at": now + dt.timedelta(days=DEFAULT_CAMPAIGN_DAYS)},
+        zone=district.zone,
     )
+    overlapping: list[Campaign] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(district=district, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, CAMPAIGN_CREATED_MESSAGE)
-            return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return render(
+        data = dict(form.cleaned_data)
+        create_anyway = data.pop("create_anyway", False)
+        overlapping = campaigns_overlapping(
+            district=district, opens_at=data["opens_at"], closes_at=data["closes_at"]
+        )
+        if not overlapping or create_anyway:
+            try:
+                campaign = services.campaign_create(district=district, **data)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, CAMPAIGN_CREATED_MESSAGE)
+                return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_form.html",
         {
             "district": district,
             "current_district": district,
             "form": form,
             "campaign": None,
-            "time_zone": timezone.get_current_timezone_name(),
+            "overlapping": overlapping,
+            "overlap_warning": OVERLAP_WARNING,
         },
     )
 
@@ -309,7 +342,11 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
     locked = campaign_response_count(campaign) > 0
     closed = campaign.is_closed()
     form = CampaignForm(
-        request.POST or None, instance=campaign, opens_at_locked=locked, closed=closed
+        request.POST or None,
+        instance=campaign,
+        opens_at_locked=locked,
+        closed=closed,
+        zone=district.zone,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -324,16 +361,11 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
         else:
             messages.success(request, CAMPAIGN_SAVED_MESSAGE)
             return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_form.html",
-        {
-            "district": district,
-            "current_district": district,
-            "form": form,
-            "campaign": campaign,
-            "time_zone": timezone.get_current_timezone_name(),
-        },
+        {"district": district, "current_district": district, "form": form, "campaign": campaign},
     )
 
 
@@ -358,23 +390,52 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    n_responses = campaign_response_count(campaign)
-    rate = _response_rate(n_responses, campaign.expected_responses)
     now = timezone.now()
-    return render(
+    status = _status(campaign, now)
+    # Counts only, by school too (surveys.participation, as the results page of an open
+    # campaign shows them); a closed campaign's page is its results, which never show them.
+    participation = campaign_participation(campaign=campaign)
+    n_responses = participation.n_responses
+    rate = participation.response_rate
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_manage.html",
         {
             "district": district,
             "current_district": district,
             "campaign": campaign,
-            "status": _status(campaign, now),
+            "status": status,
             "survey_url": survey_url(request, campaign),
             "n_responses": n_responses,
+            "participation": participation,
             "rate": rate,
-            "low_rate": rate is not None and rate < REPRESENTATIVE_SHARE,
+            # The warning waits for answers: before the first one, the page says so instead.
+            "low_rate": n_responses > 0 and rate is not None and rate < REPRESENTATIVE_SHARE,
             "low_response_warning": LOW_RESPONSE_WARNING,
+            "schools_form": SchoolsExpectedForm(schools=list(district.schools.all()))
+            if status != "closed"
+            else None,
         },
+    )
+
+
+@login_required
+@require_POST
+def campaign_schools_expected(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """How many staff each school of the district expects to answer (optional): the base of each
+    school's response rate on the campaign's pages."""
+    district = district_for(request.user, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    form = SchoolsExpectedForm(request.POST, schools=list(district.schools.all()))
+    if form.is_valid():
+        schools_expected_responses_set(district=district, expected=form.expected_by_school())
+        messages.success(request, str(SCHOOLS_EXPECTED_SAVED))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(
+        reverse("campaign_manage", kwargs={"slug": district.slug, "campaign_id": campaign.pk})
+        + "#schools-heading"
     )
 
 
@@ -383,8 +444,9 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_flyer.html",
         {
             "district": district,
