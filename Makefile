@@ -9,15 +9,16 @@ PORT ?= 8000
 WEB_CONCURRENCY ?= 4
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test lint typecheck pytest prod migrate demo bench bench-quick clean lock screenshots
+.PHONY: help venv compilemessages messages run dev test lint typecheck pytest prod migrate demo bench bench-quick clean lock screenshots
 
 help:
 	@echo "make run     set up .venv, migrate, load the demo and serve http://$(HOST):$(PORT) with gunicorn"
 	@echo "make dev     the same with Django's runserver, which reloads on code changes"
-	@echo "make test    ruff check, ruff format --check, mypy and pytest"
+	@echo "make test    ruff check, ruff format --check, djlint, mypy and pytest"
 	@echo "make prod    gunicorn, Celery worker and beat against DATABASE_URL, CELERY_BROKER_URL and CACHE_URL"
 	@echo "make bench   benchmarks against PostgreSQL and Redis, written to BENCHMARKS.md"
 	@echo "make screenshots  the dashboards on the demo data, into docs/screenshots/ (Chromium)"
+	@echo "make messages  add new words of the sources to locale/es/LC_MESSAGES/django.po (GNU gettext)"
 
 # The virtualenv is rebuilt whenever the lock file changes.
 $(BIN)/.installed: requirements/dev.txt pyproject.toml
@@ -29,13 +30,21 @@ $(BIN)/.installed: requirements/dev.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements/dev.txt
 	@touch $@
 
-venv: $(BIN)/.installed
+venv: $(BIN)/.installed compilemessages
+
+# The Spanish catalog, compiled in pure Python (journeys/catalogs.py): no GNU gettext needed.
+compilemessages: $(BIN)/.installed
+	$(PY) -m journeys.catalogs compile
+
+# After changing words in the sources: new msgids into the catalogs, then translate them there.
+messages: $(BIN)/.installed
+	$(PY) -m journeys.catalogs extract
 
 migrate: venv
 	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --base-url http://$(HOST):$(PORT)
 
 # gunicorn (a production server) over the embedded SQLite: it holds a staff meeting submitting the
 # survey at once, which runserver does not (scripts/serve; tests/journeys/test_embedded_burst.py).
@@ -53,6 +62,7 @@ dev: demo
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
 
 typecheck: venv
 	$(BIN)/mypy .

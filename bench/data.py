@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from psycopg import sql
+from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
 from bench.config import WORK_DIR, Size
@@ -191,7 +192,8 @@ def world_load(size: Size, n_responses: int) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Fixtures:
     submit_campaigns: list[tuple[int, str, list[str]]]  # (id, token, school names)
-    probe_campaign: tuple[int, str]
+    probe_district: int  # figure 4 opens and closes its campaigns there
+    probe_token: str  # an API token of the bench consultant, who consults that district
     import_campaign: int
     consultant_id: int
     dashboard_paths: list[str]
@@ -225,14 +227,15 @@ def fixtures_ensure() -> Fixtures:
         )
         names = list(district.schools.values_list("name", flat=True))
         submit.append((campaign.pk, campaign.token, names))
-    probe = _bench_campaign(rest[-2], BENCH_CAMPAIGN.format(what="probe", n=1), open_now=True)
+    probe_district = rest[-2]
     imported = _bench_campaign(rest[-1], BENCH_CAMPAIGN.format(what="import", n=1), open_now=False)
 
     user, _ = get_user_model().objects.get_or_create(username=CONSULTANT)
-    for district in consulted:
+    for district in [*consulted, probe_district]:
         Membership.objects.get_or_create(
             user=user, district=district, kind=Membership.Kind.CONSULTANT
         )
+    token, _ = Token.objects.get_or_create(user=user)
     dashboards = []
     for district in consulted:
         latest = district.campaigns.order_by("-opens_at").first()
@@ -240,11 +243,39 @@ def fixtures_ensure() -> Fixtures:
             dashboards.append(f"/districts/{district.slug}/campaigns/{latest.pk}/")
     return Fixtures(
         submit_campaigns=submit,
-        probe_campaign=(probe.pk, probe.token),
+        probe_district=probe_district.pk,
+        probe_token=token.key,
         import_campaign=imported.pk,
         consultant_id=user.pk,
         dashboard_paths=dashboards,
     )
+
+
+PROBE_RESPONSES = 6
+
+
+def probe_campaign_open(fixtures: Fixtures, number: int) -> int:
+    """A fresh open campaign of the probe district with a few responses, committed: what
+    figure 4 closes. Returns its id."""
+    district = District.objects.get(pk=fixtures.probe_district)
+    now = timezone.now()
+    campaign = campaign_create(
+        district=district,
+        name=BENCH_CAMPAIGN.format(what=f"probe {now:%H%M%S}", n=number),
+        opens_at=now - dt.timedelta(hours=1),
+        closes_at=now + dt.timedelta(days=1),
+    )
+    items = item_specs(campaign.instrument)
+    Response.objects.bulk_create(
+        Response(
+            campaign=campaign,
+            role=role,
+            submitted_on=now.date(),
+            **response_score_fields(items=items, answers=answers),
+        )
+        for role, answers in answer_pool(PROBE_RESPONSES, seed=number)
+    )
+    return campaign.pk
 
 
 def session_cookie(user_id: int) -> str:

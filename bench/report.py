@@ -57,7 +57,7 @@ def _machine(run: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = None) -> str:
+def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = None) -> str:  # noqa: C901 - the report's sections, one branch each, read top to bottom
     """The report; `analysis` is the hand-written reading of the full run (bench/analysis.md),
     which only the full size's report carries."""
     figures = {int(k): FigureResult.from_json(v) for k, v in data.get("figures", {}).items()}

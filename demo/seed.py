@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,7 +29,14 @@ from demo.world import (
     World,
     world_generate,
 )
-from districts.models import District, LearningOffer, Membership, Milestone, School
+from districts.models import (
+    District,
+    LearningOffer,
+    Membership,
+    Milestone,
+    School,
+    time_zone_for_state,
+)
 from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
 from surveys.models import Campaign, Comment, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
@@ -42,7 +50,7 @@ DEMO_ACCOUNTS = {
     "staff": "Journeys staff: sees every district, and the admin",
 }
 
-# Campaigns open at the start of a school day and close at its end, in the project's time zone.
+# Campaigns open at the start of a school day and close at its end, in the district's time zone.
 OPENS_AT = dt.time(8, 0)
 CLOSES_AT = dt.time(18, 0)
 RESPONSE_BATCH = 1000
@@ -64,8 +72,8 @@ class DemoOutcome:
         )
 
 
-def _aware(day: dt.date, at: dt.time) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, at))
+def _aware(day: dt.date, at: dt.time, zone: ZoneInfo) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, at), zone)
 
 
 def _districts_store(world: World) -> dict[str, District]:
@@ -81,6 +89,7 @@ def _districts_store(world: World) -> dict[str, District]:
             path_place=plan.path_place,
             listed_on_national_map=plan.listed_on_national_map,
             named_as_co_traveler=plan.named_as_co_traveler,
+            time_zone=time_zone_for_state(plan.state),
         )
         for plan in world.districts
         if plan.slug not in existing
@@ -129,8 +138,8 @@ def _campaigns_store(
             district=districts[district.slug],
             instrument=instrument,
             name=campaign.name,
-            opens_at=_aware(campaign.opens_on, OPENS_AT),
-            closes_at=_aware(campaign.closes_on, CLOSES_AT),
+            opens_at=_aware(campaign.opens_on, OPENS_AT, districts[district.slug].zone),
+            closes_at=_aware(campaign.closes_on, CLOSES_AT, districts[district.slug].zone),
             expected_responses=campaign.expected_responses,
             scores_dirty=True,
         )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -11,6 +13,7 @@ from districts.models import (
     Membership,
     Milestone,
     School,
+    time_zone_for_state,
 )
 
 
@@ -31,6 +34,12 @@ class DistrictAdmin(admin.ModelAdmin[District]):
     list_filter = ["state", "path_place"]
     search_fields = ["name", "slug", "nces_id"]
     inlines = [SchoolInline, MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: District, form: Any, change: bool) -> None:
+        # A time zone left empty is the state's, stored (as district_create does).
+        if not obj.time_zone:
+            obj.time_zone = time_zone_for_state(obj.state)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -7,6 +7,8 @@ day)`, called by the layers above; this app imports no other app of the project.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -28,6 +30,51 @@ US_STATES: dict[str, str] = {
     "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
     "VI": "U.S. Virgin Islands",
 }  # fmt: skip
+
+
+# The time zones of US school districts (IANA names), west to east, then the territories'. A
+# campaign's dates are entered and shown in its district's zone; they are stored in UTC.
+US_TIME_ZONES: dict[str, str] = {
+    "Pacific/Honolulu": "Hawaii",
+    "America/Anchorage": "Alaska",
+    "America/Los_Angeles": "Pacific",
+    "America/Phoenix": "Mountain, no daylight saving time (Arizona)",
+    "America/Denver": "Mountain",
+    "America/Chicago": "Central",
+    "America/New_York": "Eastern",
+    "America/Puerto_Rico": "Atlantic (Puerto Rico, U.S. Virgin Islands)",
+    "Pacific/Guam": "Chamorro (Guam, Northern Mariana Islands)",
+    "Pacific/Pago_Pago": "Samoa",
+}
+# The zone a new district gets unless its creator picks another: where most of the state's people
+# live. A state across two zones (Texas, Florida, Oregon, Idaho, ...) takes its larger part's.
+STATE_TIME_ZONES: dict[str, str] = {
+    **dict.fromkeys(
+        ("CT", "DC", "DE", "FL", "GA", "IN", "KY", "MA", "MD", "ME", "MI", "NC", "NH", "NJ",
+         "NY", "OH", "PA", "RI", "SC", "VA", "VT", "WV"),
+        "America/New_York",
+    ),
+    **dict.fromkeys(
+        ("AL", "AR", "IA", "IL", "KS", "LA", "MN", "MO", "MS", "ND", "NE", "OK", "SD", "TN",
+         "TX", "WI"),
+        "America/Chicago",
+    ),
+    **dict.fromkeys(("CO", "ID", "MT", "NM", "UT", "WY"), "America/Denver"),
+    "AZ": "America/Phoenix",
+    **dict.fromkeys(("CA", "NV", "OR", "WA"), "America/Los_Angeles"),
+    "AK": "America/Anchorage",
+    "HI": "Pacific/Honolulu",
+    **dict.fromkeys(("PR", "VI"), "America/Puerto_Rico"),
+    **dict.fromkeys(("GU", "MP"), "Pacific/Guam"),
+    "AS": "Pacific/Pago_Pago",
+}  # fmt: skip
+assert set(STATE_TIME_ZONES) == set(US_STATES)
+assert set(STATE_TIME_ZONES.values()) <= set(US_TIME_ZONES)
+
+
+def time_zone_for_state(state: str) -> str:
+    """The default time zone of a district in `state` (a two-letter code); Eastern if unknown."""
+    return STATE_TIME_ZONES.get(state.upper(), "America/New_York")
 
 
 class PathPlace(models.TextChoices):
@@ -63,6 +110,14 @@ class District(models.Model):
     # Only districts that opt in are shown, by name with their milestones and released Onpoint
     # scores, to districts one or two stages behind them ("co-travelers", issue 16).
     named_as_co_traveler = models.BooleanField(default=False, db_default=False)
+    # Chosen when the district is created (districts.services.district_create), else its state's.
+    time_zone = models.CharField(
+        max_length=40,
+        choices=list(US_TIME_ZONES.items()),
+        blank=True,
+        default="",
+        help_text="Campaign dates are entered and shown in this zone. Empty: the state's zone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -84,6 +139,21 @@ class District(models.Model):
     @property
     def state_name(self) -> str:
         return US_STATES.get(self.state, self.state)
+
+    @property
+    def time_zone_name(self) -> str:
+        """The district's IANA zone; a row stored without one (bulk loads) takes its state's."""
+        return self.time_zone or time_zone_for_state(self.state)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone a campaign's dates are entered and shown in (`timezone.override(...)`)."""
+        return ZoneInfo(self.time_zone_name)
+
+    @property
+    def time_zone_label(self) -> str:
+        """The zone's everyday name: "Pacific" for America/Los_Angeles."""
+        return US_TIME_ZONES.get(self.time_zone_name, self.time_zone_name)
 
 
 class School(models.Model):

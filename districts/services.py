@@ -9,7 +9,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
-from districts.models import District, LearningOffer, Membership, Milestone, School
+from districts.models import (
+    District,
+    LearningOffer,
+    Membership,
+    Milestone,
+    School,
+    time_zone_for_state,
+)
 
 
 def unique_district_slug(name: str) -> str:
@@ -29,9 +36,11 @@ def district_create(
     launch_date: dt.date | None = None,
     nces_id: str = "",
     enrollment: int | None = None,
+    time_zone: str = "",
     created_by: User | None = None,
 ) -> District:
-    """Create a district; a consultant who creates one becomes its consultant."""
+    """Create a district; a consultant who creates one becomes its consultant. Without a time
+    zone it takes its state's (districts.models.STATE_TIME_ZONES)."""
     district = District(
         name=name.strip(),
         slug=unique_district_slug(name),
@@ -39,6 +48,7 @@ def district_create(
         launch_date=launch_date,
         nces_id=nces_id,
         enrollment=enrollment,
+        time_zone=time_zone or time_zone_for_state(state),
     )
     district.full_clean()
     district.save()
@@ -54,6 +64,16 @@ def school_create(*, district: District, name: str) -> School:
     school.full_clean()
     school.save()
     return school
+
+
+def schools_expected_responses_set(*, district: District, expected: dict[int, int | None]) -> None:
+    """Each school's expected number of responses (None clears it), for the district's schools
+    named in `expected`; ids of other districts' schools are ignored. One UPDATE per school."""
+    with transaction.atomic():
+        for school in district.schools.filter(pk__in=list(expected)):
+            if school.expected_responses != expected[school.pk]:
+                school.expected_responses = expected[school.pk]
+                school.save(update_fields=["expected_responses"])
 
 
 def milestone_create(*, district: District, happened_on: dt.date, text: str) -> Milestone:

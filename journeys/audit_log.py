@@ -27,14 +27,21 @@ AUDITED_PREFIXES = (
 CAMPAIGN_ID_KWARGS = ("campaign_id", "pk", "id")
 
 
+# Downloads that take a district's data away: the CSV of numbers, the board report (PDF).
+EXPORT_CONTENT_TYPES = ("text/csv", "application/pdf")
+
+
 def audit_action(request: HttpRequest, response: HttpResponse) -> str | None:
-    """ "export" for a CSV of district data, "view" for a page or API read of it, else None."""
+    """ "export" for a CSV or PDF of district data, "view" for a page or API read of it, else
+    None."""
     if request.method != "GET" or response.status_code != 200:
         return None
     if not request.path.startswith(AUDITED_PREFIXES):
         return None
     content_type = response.get("Content-Type", "")
-    return AuditEvent.Action.EXPORT if "text/csv" in content_type else AuditEvent.Action.VIEW
+    if content_type.startswith(EXPORT_CONTENT_TYPES):
+        return AuditEvent.Action.EXPORT
+    return AuditEvent.Action.VIEW
 
 
 def audited_district_slug(request: HttpRequest) -> str:

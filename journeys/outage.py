@@ -21,7 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from surveys.texts import LANGUAGE_NAMES, SURVEY_LANGUAGES, TEXTS, survey_language
+from surveys.texts import DOWN_BODY, DOWN_HEADING, DOWN_TITLE, survey_language
+from surveys.views import language_links
 
 logger = logging.getLogger(__name__)
 
@@ -52,20 +53,14 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
 
 def _survey_page(request: HttpRequest, *, token: str) -> HttpResponse:
     lang = survey_language(request)
-    texts = TEXTS[lang]
     context = {
         "lang": lang,
-        "t": texts,
         "campaign": None,
-        "language_links": [
-            {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}"}
-            for code in SURVEY_LANGUAGES
-            if code != lang
-        ],
+        "language_links": language_links(lang),
         "kind": "down",
-        "title": texts["down_title"],
-        "heading": texts["down_heading"],
-        "body": texts["down_body"],
+        "title": DOWN_TITLE,
+        "heading": DOWN_HEADING,
+        "body": DOWN_BODY,
         "survey_href": f"{reverse('survey', kwargs={'token': token})}?lang={lang}",
     }
     with translation.override(lang):

@@ -310,12 +310,11 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API needs inline script, which the CSP forbids; /api/docs/ serves.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "journeys.api_errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {
-        # A staff meeting of 300 submits from one school address within minutes (domain.md):
-        # the anonymous limit is per address but far above that.
-        "survey_submit": env_str("THROTTLE_SURVEY_SUBMIT", "1200/hour"),
-    },
 }
+# Anonymous survey submissions per network address and survey link, on the page and the API
+# alike (surveys/rate_limit.py). A staff meeting of 300 submits from one school address within
+# minutes (domain.md): the limit is per address but far above that.
+SURVEY_SUBMIT_RATE = env_str("THROTTLE_SURVEY_SUBMIT", "1200/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Journeys API",
     "DESCRIPTION": "Onpoint scores, benchmarks and survey campaigns. Contract: docs/api-v1.md.",
@@ -325,6 +324,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One enum of the respondent's roles wherever a role appears (a response, a breakdown, the
+    # high and low role of an alignment gap).
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "onpoint.method.structure.ROLES",
+        "CategoryEnum": "onpoint.method.structure.CATEGORY_KEYS",
+        "DimensionEnum": "onpoint.method.structure.DIMENSIONS",
+    },
 }
 
 # --- Celery -------------------------------------------------------------------------------
@@ -390,3 +396,13 @@ LOGGING = {
 
 # The public address of the app, used in survey links and QR codes when set.
 PUBLIC_URL = env_str("PUBLIC_URL").rstrip("/")
+
+# --- The board report (issue 14) -----------------------------------------------------------
+# Paper of a campaign's board report (onpoint/board_report.py): US Letter, or A4.
+REPORT_PAGE_SIZES = ("letter", "a4")
+REPORT_PAGE_SIZE = env_str("REPORT_PAGE_SIZE", "letter").lower()
+if REPORT_PAGE_SIZE not in REPORT_PAGE_SIZES:
+    raise ImproperlyConfigured(f"REPORT_PAGE_SIZE must be letter or a4, not {REPORT_PAGE_SIZE!r}.")
+# The Chromium that draws the report's charts (kaleido); empty: `chromium` on the PATH. Kaleido
+# never downloads a browser here.
+REPORT_BROWSER_PATH = env_str("BROWSER_PATH")

@@ -16,14 +16,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -32,7 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import US_STATES, District, School
+from districts.models import US_STATES, US_TIME_ZONES, District, School
 from districts.selectors import districts_visible_to, may_manage_districts
 from districts.services import district_create, school_create
 from onpoint import selectors
@@ -40,6 +40,12 @@ from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import METHOD_VERSION, SCORE_KEYS, STAGE_LABELS
+from onpoint.serializers import (
+    BenchmarksSerializer,
+    BenchmarkVersionSerializer,
+    CampaignCountsSerializer,
+    CampaignScoresSerializer,
+)
 from surveys.participation import Participation
 from surveys.selectors import campaigns_visible_to
 
@@ -215,8 +221,15 @@ class CampaignScoresView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Scores, breakdowns, landmarks and alignment (api-v1.md, Scores).",
+                PolymorphicProxySerializer(
+                    component_name="CampaignScoresAnswer",
+                    serializers=[CampaignScoresSerializer, CampaignCountsSerializer],
+                    resource_type_field_name=None,
+                ),
+                description=(
+                    "Released: scores, breakdowns, landmarks and alignment. Not released yet (or "
+                    "being computed): counts only (api-v1.md, Scores)."
+                ),
             ),
             400: OpenApiResponse(description="benchmark_version is not a whole number."),
             404: OpenApiResponse(
@@ -237,7 +250,9 @@ class CampaignScoresView(APIView):
             version = selectors.benchmark_version_of(version_id=version_id)
             if version is None:
                 raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
-        scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
+        # The contract's words are English (api-v1.md), whatever the caller's Accept-Language.
+        with translation.override("en"):
+            scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
         return Response(scores_json(scores))
 
 
@@ -251,7 +266,7 @@ class BenchmarksView(APIView):
         ],
         responses={
             200: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="Benchmarks by stage and score (api-v1.md)."
+                BenchmarksSerializer, description="Benchmarks by stage and score (api-v1.md)."
             ),
             400: OpenApiResponse(description="version is not a whole number."),
             404: OpenApiResponse(description="No such benchmark version."),
@@ -270,19 +285,7 @@ class BenchmarksView(APIView):
 class BenchmarkVersionsView(APIView):
     """GET /api/v1/benchmarks/versions/: every benchmark version, newest first."""
 
-    @extend_schema(
-        responses={
-            200: inline_serializer(
-                "BenchmarkVersionSummary",
-                {
-                    "version": serializers.IntegerField(),
-                    "computed_at": serializers.DateTimeField(),
-                    "n_campaigns": serializers.IntegerField(),
-                },
-                many=True,
-            )
-        }
-    )
+    @extend_schema(responses={200: BenchmarkVersionSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -310,6 +313,11 @@ class DistrictSerializer(serializers.ModelSerializer[District]):
     state = serializers.CharField(max_length=2, help_text="Two-letter US state code, e.g. OR.")
     stage = serializers.SerializerMethodField(help_text="The implementation stage today.")
     stage_label = serializers.SerializerMethodField()
+    time_zone = serializers.ChoiceField(
+        choices=list(US_TIME_ZONES),
+        required=False,
+        help_text="IANA time zone of the district's campaign dates; by default its state's.",
+    )
     schools = SchoolSerializer(many=True, read_only=True)
 
     class Meta:
@@ -324,6 +332,7 @@ class DistrictSerializer(serializers.ModelSerializer[District]):
             "path_place",
             "stage",
             "stage_label",
+            "time_zone",
             "schools",
         ]
         read_only_fields = ["path_place"]
@@ -386,6 +395,7 @@ class DistrictViewSet(
             launch_date=data.get("launch_date"),
             nces_id=data.get("nces_id", ""),
             enrollment=data.get("enrollment"),
+            time_zone=data.get("time_zone", ""),
             created_by=self.request.user if self.request.user.is_authenticated else None,
         )
 

@@ -180,7 +180,7 @@ class CampaignResult(models.Model):
     )
     # {score key: percentile rank or null}, full precision.
     ranks = models.JSONField(default=dict)
-    # {landmark key: {"status", "message", "title", "explanation", "next_steps"}}.
+    # {landmark key: {"status", "reason"}}: keys, put into words when read (landmark_texts).
     landmarks = models.JSONField(default=dict)
     # {"gap": float | null, "categories": {category: {"gap", "high_role", "low_role", "divided"}}}
     alignment = models.JSONField(default=dict)

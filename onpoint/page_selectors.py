@@ -473,7 +473,7 @@ def open_campaigns_of(
     for campaign in rows:
         found.setdefault(
             campaign.district_id,
-            OpenCampaign(campaign=campaign, n_responses=campaign.n_responses),  # type: ignore[attr-defined]
+            OpenCampaign(campaign=campaign, n_responses=campaign.n_responses),
         )
     return found
 
@@ -501,7 +501,7 @@ def compare_points(*, queryset: QuerySet[District], limit: int) -> list[CompareP
         if row["latest_opens_at"] is None:
             continue
         # The campaign's opening date as Campaign.opens_on reads it (the project's time zone).
-        opened = timezone.localdate(row["latest_opens_at"])
+        opened = timezone.localdate(row["latest_opens_at"], timezone.get_default_timezone())
         points.append(
             ComparePoint(
                 name=row["name"],

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import District
+from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.landmarks import Landmark
@@ -25,7 +26,6 @@ from onpoint.method.scoring import Score
 from onpoint.method.structure import (
     CATEGORY_KEYS,
     LANDMARK_KEYS,
-    LANDMARK_LABELS,
     REASON_FEW_RESPONSES,
     SCORE_KEYS,
     STAGES,
@@ -48,18 +48,23 @@ def _no_responses() -> dict[str, Score]:
     return {key: Score.suppressed(0, REASON_FEW_RESPONSES) for key in SCORE_KEYS}
 
 
-def _landmarks_of_json(stored: dict[str, Any]) -> dict[str, Landmark]:
+def _landmarks_in_words(landmarks: dict[str, Landmark], stage: str) -> dict[str, LandmarkText]:
+    """The landmarks in the active language, in LANDMARK_KEYS order."""
     return {
-        key: Landmark(
-            key=key,
-            status=stored[key]["status"],
-            title=stored[key].get("title", LANDMARK_LABELS[key]),
-            explanation=stored[key]["explanation"],
-            next_steps=tuple(stored[key].get("next_steps", ())),
-        )
-        for key in LANDMARK_KEYS
-        if key in stored
+        key: landmark_text(landmarks[key], stage=stage) for key in LANDMARK_KEYS if key in landmarks
     }
+
+
+def _landmarks_of_json(stored: dict[str, Any], stage: str) -> dict[str, LandmarkText]:
+    """CampaignResult.landmarks ({key: {"status", "reason"}}) in words; `stage` is the one they
+    were computed at (CampaignResult.stage)."""
+    return _landmarks_in_words(
+        {
+            key: Landmark(key=key, status=found["status"], reason=found["reason"])
+            for key, found in stored.items()
+        },
+        stage,
+    )
 
 
 def _alignment_of_json(stored: dict[str, Any]) -> Alignment:
@@ -116,7 +121,7 @@ class CampaignScores:
     percentile_ranks: dict[str, float | None]
     by_school: list[Group] = field(default_factory=list)
     by_role: list[Group] = field(default_factory=list)
-    landmarks: dict[str, Landmark] = field(default_factory=dict)
+    landmarks: dict[str, LandmarkText] = field(default_factory=dict)
     alignment: Alignment = field(
         default_factory=lambda: Alignment(gap=None, categories=dict.fromkeys(CATEGORY_KEYS, NO_GAP))
     )
@@ -181,7 +186,7 @@ def campaign_scores(
         stage=standing.stage,
         benchmark_version=benchmark_version,
         percentile_ranks=standing.ranks,
-        landmarks=standing.landmarks,
+        landmarks=_landmarks_in_words(standing.landmarks, standing.stage),
         previous_campaign_id=standing.previous_campaign_id,
     )
 
@@ -234,7 +239,7 @@ def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
         percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
         by_school=_groups(rows, GroupScore.Breakdown.SCHOOL),
         by_role=_groups(rows, GroupScore.Breakdown.ROLE),
-        landmarks=_landmarks_of_json(result.landmarks),
+        landmarks=_landmarks_of_json(result.landmarks, result.stage),
         alignment=_alignment_of_json(result.alignment),
         previous_campaign_id=result.previous_campaign_id,
     )
@@ -252,7 +257,7 @@ class CampaignSummary:
     benchmark_version_id: int | None
     scores: dict[str, Score]
     percentile_ranks: dict[str, float | None]
-    landmarks: dict[str, Landmark]
+    landmarks: dict[str, LandmarkText]
     alignment_gap: float | None
     released: bool = True
 
@@ -303,7 +308,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
                 CampaignSummary(
                     campaign=campaign,
                     stage=stage,
-                    n_responses=campaign.live_responses,  # type: ignore[attr-defined]
+                    n_responses=campaign.live_responses,
                     computed_at=None,
                     recompute_pending=released,
                     benchmark_version_id=None,
@@ -329,7 +334,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
                     for key in SCORE_KEYS
                 },
                 percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
-                landmarks=_landmarks_of_json(result.landmarks),
+                landmarks=_landmarks_of_json(result.landmarks, result.stage),
                 alignment_gap=result.alignment.get("gap"),
             )
         )

@@ -447,12 +447,9 @@ def alignment_json(alignment: Alignment) -> dict[str, Any]:
 
 
 def landmark_json(landmark: Landmark) -> dict[str, Any]:
-    return {
-        "status": landmark.status,
-        "title": landmark.title,
-        "explanation": landmark.explanation,
-        "next_steps": list(landmark.next_steps),
-    }
+    """What CampaignResult.landmarks keeps of a landmark: keys, never words (the selectors put
+    them into words in the reader's language, onpoint.landmark_texts)."""
+    return {"status": landmark.status, "reason": landmark.reason}
 
 
 # --- benchmarks as the ranks and landmarks need them ---------------------------------------------

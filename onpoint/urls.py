@@ -1,6 +1,6 @@
 """Pages of this app (included at the site root by journeys/urls.py): a district's journey map
-(with the milestone and place-on-the-path forms it posts), the campaign dashboard and its CSV
-under the district, the consultants' compare page, and the two national pages."""
+(with the milestone and place-on-the-path forms it posts), the campaign dashboard, its CSV and its
+board report (PDF) under the district, the consultants' compare page, and the two national pages."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "districts/<slug:slug>/campaigns/<int:campaign_id>/scores.csv",
         views.campaign_scores_csv,
         name="campaign_scores_csv",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/report.pdf",
+        views.campaign_report,
+        name="campaign_report",
     ),
     path("compare/", views.compare, name="compare"),
     path("portfolio/", views.portfolio, name="portfolio"),

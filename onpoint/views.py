@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import copy
 import csv
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Mapping
 from typing import Any, Final
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,9 +40,12 @@ from districts.selectors import (
 )
 from districts.services import district_journey_place_set, milestone_create
 from onpoint import charts, page_selectors, selectors
+from onpoint.board_report import board_report_pdf, report_filename
+from onpoint.campaign_results import campaign_results_of
+from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
+from onpoint.landmark_texts import TITLES, LandmarkText
 from onpoint.method.benchmarks import Benchmark
-from onpoint.method.landmarks import Landmark
 from onpoint.method.scoring import Score
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import (
@@ -58,8 +63,10 @@ from onpoint.method.structure import (
     STAGES,
     UNKNOWN,
 )
-from onpoint.selectors import BenchmarkSet, CampaignSummary
+from onpoint.selectors import BenchmarkSet
 from surveys.selectors import campaign_for
+
+logger = logging.getLogger(__name__)
 
 # The compare page lists this many districts per page, and charts them when at most this many
 # match (beyond, the chart would be a cloud: the page asks to filter instead).
@@ -83,13 +90,6 @@ LISTED_DISTRICTS_LIMIT: Final = 200
 def _stage_benchmarks(benchmarks: BenchmarkSet, score_key: str) -> dict[str, Benchmark]:
     """One score key's benchmark at each stage."""
     return {stage: benchmarks.stages[stage][score_key] for stage in STAGES}
-
-
-def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list[charts.StagePoint]:
-    return [
-        charts.StagePoint(stage=s.stage, label=s.campaign.name, score=s.scores[score_key])
-        for s in history
-    ]
 
 
 # --- a district's journey map ------------------------------------------------------------------
@@ -125,10 +125,10 @@ def _journey_page(
         ]
     else:
         landmarks = [
-            Landmark(
+            LandmarkText(
                 key=key,
                 status=UNKNOWN,
-                title=LANDMARK_LABELS[key],
+                title=str(TITLES[key]),
                 explanation=LANDMARK_WAITING,
                 next_steps=(),
             )
@@ -269,95 +269,53 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
                 "now": timezone.now(),
             },
         )
-    dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
-    scores = dashboard.scores
-    stage_benchmarks = dashboard.benchmarks.stages[scores.stage]
-    # The district's campaigns up to this one: the growth curves show where it came from.
-    history = [
-        s
-        for s in dashboard.history
-        if (s.campaign.opens_at, s.campaign.pk) <= (campaign.opens_at, campaign.pk)
-    ]
-    growth = [
-        charts.growth_curve(
-            key=f"growth-{category}",
-            score_key=category,
-            benchmarks=_stage_benchmarks(dashboard.benchmarks, category),
-            points=_campaign_points(history, category),
-            height=260,
-        )
-        for category in CATEGORY_KEYS
-    ]
-    standing = charts.onpoint_standing(
-        key="onpoint",
-        score=scores.scores[ONPOINT],
-        percentile_rank=scores.percentile_ranks.get(ONPOINT),
-        benchmark=stage_benchmarks[ONPOINT],
-        stage=scores.stage,
-    )
-    design = charts.role_split(
-        key="design-roles",
-        teacher_benchmarks=_stage_benchmarks(dashboard.benchmarks, "teacher_role"),
-        student_benchmarks=_stage_benchmarks(dashboard.benchmarks, "student_role"),
-        teacher_points=_campaign_points(history, "teacher_role"),
-        student_points=_campaign_points(history, "student_role"),
-    )
-    alignment = charts.stakeholder_alignment(
-        key="alignment",
-        by_role=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_role],
-        gaps={
-            category: charts.RoleGap(
-                gap=gap.gap, high_role=gap.high_role, low_role=gap.low_role, divided=gap.divided
-            )
-            for category, gap in scores.alignment.categories.items()
-        },
-    )
-    schools = charts.schools(
-        key="schools",
-        by_school=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_school],
-    )
-    expected = campaign.expected_responses
-    score_rows = [
-        {
-            "key": key,
-            "label": SCORE_LABELS[key],
-            "is_dimension": key in DIMENSIONS,
-            "score": scores.scores[key],
-            "percentile": scores.percentile_ranks.get(key) if scores.scores[key].reported else None,
-            "benchmark": stage_benchmarks[key] if stage_benchmarks[key].published else None,
-        }
-        for key in SCORE_KEYS
-    ]
+    results = campaign_results_of(campaign=campaign, scores=scores)
     return render(
         request,
         "onpoint/campaign_dashboard.html",
         {
             "district": district,
             "current_district": district,
-            "campaign": campaign,
-            "scores": scores,
-            "stage_label": STAGE_LABELS[scores.stage],
-            "onpoint": scores.scores[ONPOINT],
-            "onpoint_percentile": scores.percentile_ranks.get(ONPOINT)
-            if scores.scores[ONPOINT].reported
-            else None,
-            "onpoint_benchmark": stage_benchmarks[ONPOINT],
-            "version": scores.benchmark_version,
-            "response_rate": scores.n_responses / expected if expected else None,
-            "landmarks": [
-                scores.landmarks[key] for key in LANDMARK_KEYS if key in scores.landmarks
-            ],
-            "score_rows": score_rows,
-            "standing": standing,
-            "growth": growth,
-            "design": design,
-            "alignment": alignment,
-            "schools": schools,
+            **results.context(),
             "now": timezone.now(),
             "reads_staff_voice": campaign.asks_comments
             and is_leader_of(user=request.user, district=district),
         },
     )
+
+
+REPORT_NOT_RELEASED = (
+    "A campaign has a board report once it has closed and its results are released."
+)
+
+
+@login_required
+@require_GET
+def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """The board report, a PDF made on the server (onpoint.board_report), in the request's
+    language and the district's time zone. A campaign whose results are not released has none."""
+    district = district_for(request.user, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    scores = selectors.campaign_scores(campaign=campaign)
+    if not scores.results_ready:
+        raise Http404(REPORT_NOT_RELEASED)
+    results = campaign_results_of(campaign=campaign, scores=scores)
+    with timezone.override(district.zone):
+        try:
+            pdf = board_report_pdf(
+                results=results,
+                district=district,
+                page_size=settings.REPORT_PAGE_SIZE,
+                today=timezone.localdate(),
+            )
+        except ChartImagesUnavailable:
+            logger.exception("board report of campaign %s: no charts", campaign.pk)
+            return HttpResponse(
+                CHARTS_UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8"
+            )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(district, results)}"'
+    return response
 
 
 @login_required

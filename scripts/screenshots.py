@@ -9,7 +9,9 @@ run, as in the browser tests. Takes about two minutes; not part of `make test`.
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--only journey-map,compare]
 
 Pages: journey-map, dashboard (and dashboard-print.png, the print layout on paper), compare,
-benchmarks, national-map, and issue 16's portfolio, staff-comments and learning.
+benchmarks, national-map, issue 16's portfolio, staff-comments and learning, and report: the
+dashboard's board report (PDF), each of its pages as report-page-N.png (poppler's pdftoppm,
+110 dpi).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+PDFTOPPM = "pdftoppm"
+REPORT_DPI = 110
 PASSWORD = "journeys-demo"  # noqa: S105 - the demo accounts' published password (demo/seed.py)
 DISTRICT = "maple-valley"  # the demo leader's district
 PRINT_VIEWPORT: Any = {"width": 816, "height": 1056}
@@ -141,7 +145,7 @@ def shots(page: Any) -> list[Shot]:
     ]
 
 
-def take(base: str, out: Path, only: set[str]) -> list[Path]:
+def take(base: str, out: Path, only: set[str]) -> list[Path]:  # noqa: C901 (one step per page, in order)
     from playwright.sync_api import sync_playwright
 
     written: list[Path] = []
@@ -189,10 +193,37 @@ def take(base: str, out: Path, only: set[str]) -> list[Path]:
                     page.screenshot(path=str(target), full_page=True)
                     written.append(target)
                 context.close()
+        if not only or "report" in only:
+            written += _report_pages(browser, base, plan, out, guard)
         browser.close()
     if foreign:
         raise RuntimeError(f"a page tried to reach another host: {foreign}")
     return written
+
+
+def _report_pages(browser: Any, base: str, plan: list[Shot], out: Path, guard: Any) -> list[Path]:
+    """The dashboard's board report, downloaded as the leader and cut into one PNG per page."""
+    dashboard = next(shot for shot in plan if shot.name == "dashboard")
+    context = browser.new_context(base_url=base)
+    context.route("**/*", guard)
+    page = context.new_page()
+    _sign_in(page, dashboard.user)
+    response = page.request.get(dashboard.path + "report.pdf", timeout=120_000)
+    if not response.ok or response.headers.get("content-type") != "application/pdf":
+        raise RuntimeError(f"the board report did not download: {response.status}")
+    body = response.body()
+    context.close()
+    for stale in out.glob("report-page-*.png"):
+        stale.unlink()
+    with tempfile.TemporaryDirectory(prefix="journeys-report-") as folder:
+        pdf = Path(folder) / "report.pdf"
+        pdf.write_bytes(body)
+        # poppler-utils, fixed arguments: nothing untrusted.
+        subprocess.run(  # noqa: S603
+            [PDFTOPPM, "-png", "-r", str(REPORT_DPI), str(pdf), str(out / "report-page")],
+            check=True,
+        )
+    return sorted(out.glob("report-page-*.png"), key=lambda path: int(path.stem.rsplit("-", 1)[1]))
 
 
 def main() -> None:

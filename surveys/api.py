@@ -27,15 +27,16 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from districts.selectors import districts_consulted_by, districts_visible_to
 from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
-from surveys import services
+from surveys import rate_limit, services
 from surveys.models import Campaign
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
+from surveys.serializers import InstrumentSerializer
 from surveys.texts import SURVEY_LANGUAGES
-from surveys.throttles import SurveySubmitThrottle
 from surveys.views import survey_url
 
 UNKNOWN_DISTRICT = "Unknown district."
@@ -60,7 +61,7 @@ class InstrumentCurrentView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("lang", str, enum=list(SURVEY_LANGUAGES), default="en")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: InstrumentSerializer},
     )
     def get(self, request: Request) -> Response:
         lang = request.query_params.get("lang", "en")
@@ -314,6 +315,21 @@ class CampaignViewSet(
 # --- anonymous responses -----------------------------------------------------------------------
 
 
+class SurveySubmitThrottle(BaseThrottle):
+    """DRF's door to the survey's one limit (surveys/rate_limit.py), which the page shares:
+    429 with Retry-After past THROTTLE_SURVEY_SUBMIT per address and survey link."""
+
+    retry_after: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        decision = rate_limit.request_allow(request._request, token=view.kwargs.get("token", ""))
+        self.retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
 class SurveyResponseView(APIView):
     """The one anonymous write: a response to an open campaign, by its link token.
 
@@ -326,7 +342,6 @@ class SurveyResponseView(APIView):
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
     throttle_classes = [SurveySubmitThrottle]
-    throttle_scope = "survey_submit"
 
     @extend_schema(
         request=inline_serializer(

@@ -1,98 +1,275 @@
-"""The leaders' campaign form, and the parsing of the anonymous survey form."""
+"""The anonymous survey's form, built from the instrument, and the leaders' campaign form."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from districts.models import District, School
-from surveys.comments import COMMENT_FIELDS, comment_text_clean
-from surveys.models import Campaign
-from surveys.services import (
-    ANSWER_NOT_ALLOWED,
-    CLOSES_BEFORE_OPENS,
-    UNKNOWN_ITEM,
-    UNKNOWN_SCHOOL,
-    SurveyInputError,
-)
+from districts.models import School
+from onpoint.method.structure import ROLES
+from surveys import texts
+from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH, comment_text_clean
+from surveys.models import Campaign, Instrument
+from surveys.selectors import instrument_text
+from surveys.services import CLOSES_BEFORE_OPENS, SurveyInputError, submission_id_parse
 
-# Form fields of the survey page that are not item codes (the open questions among them).
-SURVEY_CONTROL_FIELDS = frozenset(
-    {"role", "school", "submission_id", "lang", "action", *COMMENT_FIELDS}
-)
 # The page's value for "Don't know / not applicable": a choice the person made, stored as no answer.
 DONT_KNOW = "dk"
-ANSWER_VALUES = frozenset({"1", "2", "3", "4", "5", DONT_KNOW})
+# Fields the page posts besides the form's own: its language and which button was pressed. The
+# open questions' names too: a page of a campaign that does not ask them (an old tab) may still
+# send them, and they are dropped, not refused.
+SURVEY_CONTROL_FIELDS = frozenset({"lang", "action", *COMMENT_FIELDS})
+# Errors a person can make on an untouched page; every other error means a tampered form (400).
+PERSON_ERROR_CODES = frozenset({"required", "no_answers", "comment_too_long"})
 
 
-@dataclass
-class SurveySubmission:
-    """What the survey form sent, as the page re-shows it and as the service takes it."""
+class SchoolField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A school of the district by its id: ASCII digits only ("²" and "٣" are digits to
+    str.isdigit() and int(), but no page sends them: a tampered form)."""
 
-    role: str = ""
-    school: School | None = None
-    submission_id: str = ""
-    # code -> "1".."5" or "dk" exactly as chosen; unanswered codes are absent.
-    chosen: dict[str, str] = field(default_factory=dict)
-    # The open questions' field name (COMMENT_FIELDS) -> the words, cleaned; empty ones absent.
-    comments: dict[str, str] = field(default_factory=dict)
+    def to_python(self, value: Any) -> School | None:
+        if value not in self.empty_values and not (
+            isinstance(value, str) and value.isascii() and value.isdigit()
+        ):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        school: School | None = super().to_python(value)
+        return school
+
+
+class CommentField(forms.CharField):
+    """An open question (staff voice, issue 16): optional, the words as typed with line breaks
+    kept, control characters dropped (PostgreSQL refuses NUL), at most COMMENT_MAX_LENGTH."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, widget=forms.Textarea, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return comment_text_clean(str(super().to_python(value)))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if len(value) > COMMENT_MAX_LENGTH:
+            raise ValidationError(
+                texts.COMMENT_TOO_LONG, code="comment_too_long", params={"max": COMMENT_MAX_LENGTH}
+            )
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    """One statement as the page shows it: its number, its words and its radio group."""
+
+    code: str
+    number: int
+    text: str
+    field: forms.BoundField
+
+    @property
+    def chosen(self) -> str:
+        """ "1".."5" or "dk" as posted, "" when unanswered (the review page reads it)."""
+        value = self.field.value()
+        return str(value) if value not in (None, "") else ""
+
+    @property
+    def chosen_label(self) -> str:
+        """The words of the chosen answer ("Agree"), "" when unanswered."""
+        return next(
+            (str(option.choice_label) for option in self.field if option.data["selected"]), ""
+        )
+
+
+@dataclass(frozen=True)
+class SurveyCategory:
+    key: str
+    label: str
+    items: list[SurveyItem]
+
+
+class SurveyForm(forms.Form):
+    """The survey of one instrument in one language: a radio group per item (the instrument's
+    scale and "Don't know / not applicable"), the role, the school, and the submission id that
+    makes a resubmitted page one response.
+
+    Field names are the item codes, `role`, `school` and `submission_id`: the page's POST
+    protocol, which static/js/survey.js and the review step's hidden fields rely on. Answers are
+    all optional (a response may skip any); the role is required. Two kinds of errors:
+
+    - a person's (`person_errors`): no role, or no answer at all. The page shows the form again
+      with the message and every answer kept.
+    - a tampered form's (`tampered`): a field the form lacks, an answer or role that is not one
+      of the choices, a school of another district, a damaged submission id. 400, nothing stored.
+
+    Messages are gettext strings: construct and render the form with the survey's language
+    active (surveys.views does, for the whole request). To add a question, add a field in
+    __init__: the unknown-field check, the review step's hidden fields (`carried`) and the error
+    split follow the fields.
+    """
+
+    submission_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    role = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": texts.ROLE_REQUIRED, "invalid_choice": texts.UNKNOWN_ROLE},
+    )
+    school = SchoolField(
+        queryset=School.objects.none(),
+        required=False,
+        empty_label=texts.SCHOOL_NONE,
+        error_messages={"invalid_choice": texts.UNKNOWN_SCHOOL},
+    )
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        language: str,
+        data: QueryDict | None = None,
+        *,
+        schools: QuerySet[School],
+        asks_comments: bool = False,
+    ) -> None:
+        if data is not None and not data.get("submission_id"):
+            # A page posted without its id (an old page, a script) gets one now, so that the
+            # review step and a resubmit carry the same id.
+            data = data.copy()
+            data["submission_id"] = str(uuid.uuid4())
+        super().__init__(data, initial={"submission_id": str(uuid.uuid4())})
+        self.instrument = instrument
+        self.language = language
+        definition = instrument.definition
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [(role, texts.ROLE_LABELS[role]) for role in ROLES]
+        school_field = self.fields["school"]
+        assert isinstance(school_field, SchoolField)
+        school_field.queryset = schools
+        scale = [
+            (str(point["value"]), instrument_text(point["label"], language))
+            for point in definition.get("scale", [])
+        ]
+        scale.append((DONT_KNOW, instrument_text(definition.get("no_answer_label"), language)))
+        self.item_codes: list[str] = []
+        for item in definition.get("items", []):
+            code = item["code"]
+            self.item_codes.append(code)
+            self.fields[code] = forms.ChoiceField(
+                choices=scale,
+                required=False,
+                widget=forms.RadioSelect,
+                label=instrument_text(item["text"], language),
+                error_messages={
+                    "invalid_choice": str(texts.ANSWER_NOT_ALLOWED) % {"item": code},
+                },
+            )
+        # Staff voice (issue 16): the two optional open questions, when the campaign asks them.
+        self.comment_names: list[str] = list(COMMENT_FIELDS) if asks_comments else []
+        for name in self.comment_names:
+            self.fields[name] = CommentField(label=texts.COMMENT_LABELS[name])
+
+    def clean_submission_id(self) -> str:
+        value = self.cleaned_data["submission_id"]
+        try:
+            return str(submission_id_parse(value))
+        except SurveyInputError as error:
+            raise ValidationError(texts.FORM_DAMAGED, code="bad_submission_id") from error
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        known = set(self.fields) | SURVEY_CONTROL_FIELDS
+        if any(name not in known for name in self.data):
+            raise ValidationError(texts.UNKNOWN_ITEM, code="unknown_item")
+        if not any(self.data.get(code) for code in self.item_codes):
+            self.add_error(None, ValidationError(texts.NO_ANSWERS, code="no_answers"))
+        return cleaned
+
+    # --- what the view and the templates read ---------------------------------------------------
+
+    def tampered(self) -> str | None:
+        """The first message of an error no untouched page can cause, or None."""
+        for problems in self.errors.as_data().values():
+            for problem in problems:
+                if problem.code not in PERSON_ERROR_CODES:
+                    return " ".join(problem.messages)
+        return None
+
+    def person_errors(self) -> dict[str, str]:
+        """{"role": message, "answers": message, "comments": message}, each only when it
+        applies."""
+        found = {}
+        if self.has_error("role", "required"):
+            found["role"] = str(texts.ROLE_REQUIRED)
+        if self.has_error(NON_FIELD_ERRORS, "no_answers"):
+            found["answers"] = str(texts.NO_ANSWERS)
+        if any(self.has_error(name, "comment_too_long") for name in self.comment_names):
+            found["comments"] = str(texts.COMMENT_TOO_LONG) % {"max": COMMENT_MAX_LENGTH}
+        return found
+
+    def categories(self) -> list[SurveyCategory]:
+        """The instrument's categories in order, each with its statements numbered 1..n across
+        the whole survey."""
+        definition = self.instrument.definition
+        number = 0
+        shown = []
+        for category in definition.get("categories", []):
+            items = []
+            for item in definition.get("items", []):
+                if item["category"] != category["key"]:
+                    continue
+                number += 1
+                items.append(
+                    SurveyItem(
+                        code=item["code"],
+                        number=number,
+                        text=instrument_text(item["text"], self.language),
+                        field=self[item["code"]],
+                    )
+                )
+            shown.append(
+                SurveyCategory(
+                    key=category["key"],
+                    label=instrument_text(category["label"], self.language),
+                    items=items,
+                )
+            )
+        return shown
+
+    def answered(self) -> int:
+        return sum(1 for code in self.item_codes if self[code].value() not in (None, ""))
+
+    def carried(self) -> Iterator[tuple[str, str]]:
+        """(name, value) of every field with a value, in field order: the review step posts
+        them back as hidden fields."""
+        for field in self:
+            value = field.value()
+            if field.name in self.comment_names:
+                # The words as they will be stored (line breaks kept, control characters gone).
+                value = comment_text_clean(str(value or ""))
+            if value not in (None, ""):
+                yield field.html_name, str(value)
+
+    def comment_questions(self) -> list[forms.BoundField]:
+        """The open questions' fields (none when the campaign does not ask them)."""
+        return [self[name] for name in self.comment_names]
+
+    def comments(self) -> dict[str, str]:
+        """The cleaned, non-empty answers to the open questions, by field name (COMMENT_FIELDS),
+        as surveys.comments.comments_create takes them."""
+        return {name: text for name in self.comment_names if (text := self.cleaned_data.get(name))}
 
     def answers(self) -> dict[str, int | None]:
+        """The cleaned answers as the service takes them: "dk" is no answer."""
         return {
-            code: (None if value == DONT_KNOW else int(value))
-            for code, value in self.chosen.items()
+            code: None if value == DONT_KNOW else int(value)
+            for code in self.item_codes
+            if (value := self.cleaned_data.get(code))
         }
-
-
-def survey_submission_parse(
-    data: QueryDict, *, codes: list[str], district: District
-) -> SurveySubmission:
-    """Read the survey form. Raises SurveyInputError for what only a tampered form can send:
-    an unknown field, an answer that is not one of the choices, a school of another district.
-    A missing role is not raised here: the page shows the form again with the message.
-    """
-    known = set(codes)
-    for name in data:
-        if name not in known and name not in SURVEY_CONTROL_FIELDS:
-            raise SurveyInputError("unknown_item", UNKNOWN_ITEM.format(code=name), item=name)
-    chosen: dict[str, str] = {}
-    for code in codes:
-        value = data.get(code, "")
-        if value == "":
-            continue
-        if value not in ANSWER_VALUES:
-            raise SurveyInputError(
-                "answer_not_allowed", ANSWER_NOT_ALLOWED.format(code=code), item=code
-            )
-        chosen[code] = value
-    school = None
-    school_value = data.get("school", "")
-    if school_value:
-        school = (
-            School.objects.filter(district=district, pk=int(school_value)).first()
-            # ASCII digits only: str.isdigit() is true for "²", which int() refuses.
-            if school_value.isascii() and school_value.isdigit()
-            else None
-        )
-        if school is None:
-            raise SurveyInputError(
-                "unknown_school", UNKNOWN_SCHOOL.format(school=school_value), school=school_value
-            )
-    return SurveySubmission(
-        role=data.get("role", ""),
-        school=school,
-        submission_id=data.get("submission_id", ""),
-        chosen=chosen,
-        comments={
-            name: text
-            for name in COMMENT_FIELDS
-            if (text := comment_text_clean(data.get(name, "")))
-        },
-    )
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -102,11 +279,32 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class ZonedDateTimeField(forms.DateTimeField):
+    """A moment entered and shown in `zone` (a district's), whatever zone is active: the form
+    of a Pacific district reads "08:00" as 08:00 Pacific, stored in UTC. None: the active zone.
+    """
+
+    zone: dt.tzinfo | None = None
+
+    def to_python(self, value: Any) -> dt.datetime | None:
+        if self.zone is None:
+            return super().to_python(value)
+        with timezone.override(self.zone):
+            return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if self.zone is None:
+            return super().prepare_value(value)
+        with timezone.override(self.zone):
+            return super().prepare_value(value)
+
+
 DATES_FIXED_WHEN_CLOSED = "Fixed: the campaign is closed and its results are released."
+CREATE_ANYWAY = gettext_lazy("Create it anyway")
 
 
 class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Create or edit a campaign. Times are read and shown in the site's time zone."""
+    """Create or edit a campaign. Times are read and shown in `zone`, the district's."""
 
     class Meta:
         model = Campaign
@@ -143,15 +341,22 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             ),
         }
         widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
+        field_classes = {"opens_at": ZonedDateTimeField, "closes_at": ZonedDateTimeField}
 
     def __init__(
-        self, *args: Any, opens_at_locked: bool = False, closed: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        opens_at_locked: bool = False,
+        closed: bool = False,
+        zone: dt.tzinfo | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         for name in ("opens_at", "closes_at"):
             moment = self.fields[name]
-            assert isinstance(moment, forms.DateTimeField)
+            assert isinstance(moment, ZonedDateTimeField)
             moment.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+            moment.zone = zone
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."
@@ -169,3 +374,35 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", CLOSES_BEFORE_OPENS)
         return cleaned
+
+
+class NewCampaignForm(CampaignForm):
+    """A new campaign. When another campaign of the district is open at the same time in the
+    same stage, the page asks first: the form comes back with a warning and this box."""
+
+    create_anyway = forms.BooleanField(required=False, label=CREATE_ANYWAY)
+
+
+# A school's expected number of responses, when set: as a campaign's, at least one.
+SCHOOL_EXPECTED_MAX = 100_000
+
+
+class SchoolsExpectedForm(forms.Form):
+    """How many staff each school expects to answer, optional: the base of its response rate
+    while a campaign runs. One field per school of the district, `school_<id>`."""
+
+    def __init__(self, *args: Any, schools: Sequence[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.schools = list(schools)
+        for school in self.schools:
+            self.fields[f"school_{school.pk}"] = forms.IntegerField(
+                label=school.name,
+                required=False,
+                min_value=1,
+                max_value=SCHOOL_EXPECTED_MAX,
+                initial=school.expected_responses,
+            )
+
+    def expected_by_school(self) -> dict[int, int | None]:
+        """School id to its expected number of responses (None: not set). After is_valid()."""
+        return {school.pk: self.cleaned_data.get(f"school_{school.pk}") for school in self.schools}

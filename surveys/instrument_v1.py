@@ -238,7 +238,8 @@ def _dimension_of(code: str) -> str:
 
 
 def _category_of(dimension: str) -> str:
-    return next(c["key"] for c in _CATEGORIES if dimension in c["dimensions"])
+    key: str = next(c["key"] for c in _CATEGORIES if dimension in c["dimensions"])
+    return key
 
 
 DEFINITION: Final[dict[str, Any]] = {

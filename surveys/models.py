@@ -69,8 +69,10 @@ class Campaign(models.Model):
 
     @property
     def opens_on(self) -> dt.date:
-        """The opening date in the project's time zone: the date the method's stage rule uses."""
-        return timezone.localdate(self.opens_at)
+        """The opening date in the project's time zone (TIME_ZONE): the date the method's stage
+        rule uses. Named explicitly: a page shown in the district's own zone
+        (`timezone.override`) must not move a campaign to another stage (docs/decisions.md)."""
+        return timezone.localdate(self.opens_at, timezone.get_default_timezone())
 
     @property
     def stage(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -73,6 +74,22 @@ def campaign_list(*, district: District) -> QuerySet[Campaign]:
 
 def campaign_response_count(campaign: Campaign) -> int:
     return campaign.responses.count()
+
+
+def campaigns_overlapping(
+    *, district: District, opens_at: dt.datetime, closes_at: dt.datetime
+) -> list[Campaign]:
+    """The district's campaigns open at some moment between `opens_at` and `closes_at`, in the
+    stage a campaign opening at `opens_at` would have (method section 2), oldest first. One
+    query. Two such campaigns split the staff's answers, and the national benchmarks keep only
+    the later one of a district and stage."""
+    stage = Campaign(district=district, opens_at=opens_at).stage
+    found = (
+        Campaign.objects.filter(district=district, opens_at__lt=closes_at, closes_at__gt=opens_at)
+        .select_related("district")
+        .order_by("opens_at", "pk")
+    )
+    return [campaign for campaign in found if campaign.stage == stage]
 
 
 # A campaign's link token is secrets.token_urlsafe (surveys.models.new_campaign_token): letters,

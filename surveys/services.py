@@ -281,6 +281,22 @@ def campaign_create(
 _UNSET: Any = object()
 
 
+def _campaign_dates_set(campaign: Campaign, *, opens_at: Any, closes_at: Any) -> None:
+    """Set the dates given (not _UNSET) on the locked campaign: never once it has closed, and the
+    opening time not once a response has arrived."""
+    if campaign.is_closed() and (
+        (opens_at is not _UNSET and opens_at != campaign.opens_at)
+        or (closes_at is not _UNSET and closes_at != campaign.closes_at)
+    ):
+        raise ValidationError({"closes_at": CLOSED_DATES_LOCKED})
+    if opens_at is not _UNSET and opens_at != campaign.opens_at:
+        if campaign.responses.exists():
+            raise ValidationError({"opens_at": OPENS_AT_LOCKED})
+        campaign.opens_at = opens_at
+    if closes_at is not _UNSET:
+        campaign.closes_at = closes_at
+
+
 @transaction.atomic
 def campaign_update(
     *,
@@ -296,11 +312,6 @@ def campaign_update(
     it decides the campaign's stage, and the stage of stored answers must not move.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.is_closed() and (
-        (opens_at is not _UNSET and opens_at != campaign.opens_at)
-        or (closes_at is not _UNSET and closes_at != campaign.closes_at)
-    ):
-        raise ValidationError({"closes_at": CLOSED_DATES_LOCKED})
     before = Campaign(
         opens_at=campaign.opens_at,
         closes_at=campaign.closes_at,
@@ -308,12 +319,7 @@ def campaign_update(
     )
     if name is not _UNSET:
         campaign.name = name.strip()
-    if opens_at is not _UNSET and opens_at != campaign.opens_at:
-        if campaign.responses.exists():
-            raise ValidationError({"opens_at": OPENS_AT_LOCKED})
-        campaign.opens_at = opens_at
-    if closes_at is not _UNSET:
-        campaign.closes_at = closes_at
+    _campaign_dates_set(campaign, opens_at=opens_at, closes_at=closes_at)
     if expected_responses is not _UNSET:
         campaign.expected_responses = expected_responses
     if exclude_from_benchmarks is not _UNSET:
@@ -410,6 +416,29 @@ def _cell_answer(code: str, cell: str) -> int | None:
     return answer
 
 
+def _import_row(
+    cells: dict[str, str], *, codes: list[str], schools: dict[str, School]
+) -> tuple[str, School | None, dict[str, int | None], list[str]]:
+    """One data row's role, school and answers, and every problem of the row."""
+    problems: list[str] = []
+    role = cells["role"].strip().lower()
+    try:
+        role_validate(role)
+    except SurveyInputError as error:
+        problems.append(error.message)
+    school_name = cells["school"].strip()
+    school = schools.get(school_name.casefold()) if school_name else None
+    if school_name and school is None:
+        problems.append(UNKNOWN_SCHOOL.format(school=school_name))
+    answers: dict[str, int | None] = {}
+    for code in codes:
+        try:
+            answers[code] = _cell_answer(code, cells[code])
+        except SurveyInputError as error:
+            problems.append(error.message)
+    return role, school, answers, problems
+
+
 def _import_rows(
     lines: Iterable[str], *, campaign: Campaign, today: dt.date
 ) -> Iterator[tuple[int, Response | None, list[str]]]:
@@ -448,23 +477,9 @@ def _import_rows(
         if len(row) != len(columns):
             yield line, None, [IMPORT_ROW_LENGTH.format(found=len(row), expected=len(columns))]
             continue
-        cells = dict(zip(columns, row, strict=True))
-        row_problems: list[str] = []
-        role = cells["role"].strip().lower()
-        try:
-            role_validate(role)
-        except SurveyInputError as error:
-            row_problems.append(error.message)
-        school_name = cells["school"].strip()
-        school = schools.get(school_name.casefold()) if school_name else None
-        if school_name and school is None:
-            row_problems.append(UNKNOWN_SCHOOL.format(school=school_name))
-        answers: dict[str, int | None] = {}
-        for code in codes:
-            try:
-                answers[code] = _cell_answer(code, cells[code])
-            except SurveyInputError as error:
-                row_problems.append(error.message)
+        role, school, answers, row_problems = _import_row(
+            dict(zip(columns, row, strict=True)), codes=codes, schools=schools
+        )
         if row_problems:
             yield line, None, row_problems
             continue

@@ -31,6 +31,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="campaign_close",
     ),
     path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/schools/",
+        views.campaign_schools_expected,
+        name="campaign_schools_expected",
+    ),
+    path(
         "districts/<slug:slug>/campaigns/<int:campaign_id>/flyer/",
         views.campaign_flyer,
         name="campaign_flyer",

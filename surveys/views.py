@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import uuid
 from typing import Any
 
 import segno
@@ -22,31 +21,26 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from rest_framework.request import Request as DRFRequest
 
+from districts.models import District
 from districts.selectors import district_for, is_leader_of
-from surveys import services
-from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH
-from surveys.forms import (
-    DONT_KNOW,
-    CampaignForm,
-    SurveySubmission,
-    survey_submission_parse,
-)
+from districts.services import schools_expected_responses_set
+from surveys import rate_limit, services, texts
+from surveys.forms import CampaignForm, NewCampaignForm, SchoolsExpectedForm, SurveyForm
 from surveys.models import Campaign
+from surveys.participation import campaign_participation
 from surveys.selectors import (
     campaign_by_token,
     campaign_for,
     campaign_list,
     campaign_response_count,
-    instrument_text,
-    item_codes,
+    campaigns_overlapping,
 )
-from surveys.texts import LANGUAGE_NAMES, ROLE_TEXTS, SURVEY_LANGUAGES, TEXTS, survey_language
-from surveys.throttles import SurveySubmitThrottle
+from surveys.texts import LANGUAGE_NAMES, SURVEY_LANGUAGES, survey_language
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +57,13 @@ CAMPAIGN_CLOSED_MESSAGE = (
 )
 CAMPAIGN_CREATED_MESSAGE = "Campaign created. Share the link or print the flyer."
 CAMPAIGN_SAVED_MESSAGE = "Campaign saved."
+# A second campaign open at the same time in the same stage: the form asks first (issue 14).
+OVERLAP_WARNING = gettext_lazy(
+    "Another campaign of this district is open at the same time, in the same stage. Two "
+    "campaigns at once split the staff's answers between them, and the national benchmarks "
+    "keep only one campaign of a district at each stage."
+)
+SCHOOLS_EXPECTED_SAVED = gettext_lazy("Expected responses by school saved.")
 
 
 # --- the anonymous survey ----------------------------------------------------------------------
@@ -76,27 +77,26 @@ def survey_url(request: HttpRequest, campaign: Campaign) -> str:
     return request.build_absolute_uri(path)
 
 
-def _survey_context(request: HttpRequest, campaign: Campaign | None, lang: str) -> dict[str, Any]:
-    other = [code for code in SURVEY_LANGUAGES if code != lang]
-    return {
-        "lang": lang,
-        "t": TEXTS[lang],
-        "campaign": campaign,
-        "language_links": [
-            {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}"} for code in other
-        ],
-    }
+def language_links(lang: str) -> list[dict[str, str]]:
+    """The language switch: every other language of the survey, named in itself."""
+    return [
+        {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}"}
+        for code in SURVEY_LANGUAGES
+        if code != lang
+    ]
 
 
 def _survey_page(
     request: HttpRequest,
     template: str,
-    context: dict[str, Any],
+    lang: str,
+    campaign: Campaign | None,
+    context: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    with translation.override(context["lang"]):
-        response = render(request, template, context, status=status)
-    response["Content-Language"] = context["lang"]
+    page = {"lang": lang, "campaign": campaign, "language_links": language_links(lang)}
+    response = render(request, template, page | (context or {}), status=status)
+    response["Content-Language"] = lang
     return response
 
 
@@ -108,132 +108,61 @@ def _unavailable(
     status: int,
     message: str = "",
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
-    texts = TEXTS[lang]
-    date = ""
+    title, heading, body = texts.UNAVAILABLE_TEXTS[kind]
     if campaign is not None and kind == "not_open":
-        with translation.override(lang):
-            date = formats.date_format(timezone.localtime(campaign.opens_at), "DATE_FORMAT")
-    context |= {
-        "kind": kind,
-        "title": texts[f"{kind}_title"],
-        "heading": texts[f"{kind}_heading"],
-        "body": texts[f"{kind}_body"].format(date=date),
-        "message": message,
-    }
-    return _survey_page(request, "surveys/unavailable.html", context, status=status)
-
-
-def _questions(campaign: Campaign, lang: str, chosen: dict[str, str]) -> list[dict[str, Any]]:
-    """The instrument's categories with their statements, answer choices and what is chosen."""
-    definition = campaign.instrument.definition
-    scale = [
-        {"value": str(point["value"]), "label": instrument_text(point["label"], lang)}
-        for point in definition.get("scale", [])
-    ]
-    scale.append(
-        {"value": DONT_KNOW, "label": instrument_text(definition.get("no_answer_label"), lang)}
-    )
-    labels = {value["value"]: value["label"] for value in scale}
-    categories = []
-    number = 0
-    for category in definition.get("categories", []):
-        items = []
-        for item in definition.get("items", []):
-            if item["category"] != category["key"]:
-                continue
-            number += 1
-            value = chosen.get(item["code"], "")
-            items.append(
-                {
-                    "code": item["code"],
-                    "number": number,
-                    "text": instrument_text(item["text"], lang),
-                    "chosen": value,
-                    "chosen_label": labels.get(value, ""),
-                }
-            )
-        categories.append(
-            {
-                "key": category["key"],
-                "label": instrument_text(category["label"], lang),
-                "items": items,
-            }
-        )
-    return [{"scale": scale, **category} for category in categories]
-
-
-def _comment_questions(
-    campaign: Campaign, lang: str, submission: SurveySubmission
-) -> list[dict[str, str]]:
-    """The open questions (staff voice) with what the person wrote; none when not asked."""
-    if not campaign.asks_comments:
-        return []
-    return [
-        {
-            "name": name,
-            "label": TEXTS[lang][f"{name}_label"],
-            "text": submission.comments.get(name, ""),
-        }
-        for name in COMMENT_FIELDS
-    ]
+        opens_at = timezone.localtime(campaign.opens_at, campaign.district.zone)
+        date = formats.date_format(opens_at, "DATE_FORMAT")
+        body = body % {"date": date}
+    context = {"kind": kind, "title": title, "heading": heading, "body": body, "message": message}
+    return _survey_page(request, "surveys/unavailable.html", lang, campaign, context, status)
 
 
 def _survey_form(
-    request: HttpRequest,
-    campaign: Campaign,
-    lang: str,
-    submission: SurveySubmission,
-    errors: dict[str, str] | None = None,
-    fresh: bool = False,
+    request: HttpRequest, campaign: Campaign, lang: str, form: SurveyForm, *, fresh: bool = False
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
-    categories = _questions(campaign, lang, submission.chosen)
-    context |= {
-        "categories": categories,
-        "total": sum(len(category["items"]) for category in categories),
-        "roles": list(ROLE_TEXTS[lang].items()),
-        "schools": list(campaign.district.schools.all()),
-        "submission": submission,
-        "errors": errors or {},
+    """The survey; `fresh` (a GET) lets static/js/survey.js restore what this browser kept."""
+    context = {
+        "form": form,
+        "categories": form.categories(),
+        "total": len(form.item_codes),
+        "answered": form.answered(),
+        "errors": form.person_errors() if form.is_bound else {},
         "fresh": fresh,
-        "comment_questions": _comment_questions(campaign, lang, submission),
+        "comment_questions": form.comment_questions(),
     }
-    return _survey_page(request, "surveys/survey.html", context)
+    return _survey_page(request, "surveys/survey.html", lang, campaign, context)
 
 
 def _survey_review(
-    request: HttpRequest, campaign: Campaign, lang: str, submission: SurveySubmission
+    request: HttpRequest, campaign: Campaign, lang: str, form: SurveyForm
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
-    categories = _questions(campaign, lang, submission.chosen)
-    total = sum(len(category["items"]) for category in categories)
-    unanswered = total - len(submission.chosen)
-    context |= {
-        "categories": categories,
-        "submission": submission,
-        "role_label": ROLE_TEXTS[lang].get(submission.role, ""),
+    unanswered = len(form.item_codes) - form.answered()
+    context = {
+        "form": form,
+        "categories": form.categories(),
+        "role_label": texts.ROLE_LABELS.get(form.cleaned_data["role"], ""),
+        "school": form.cleaned_data.get("school"),
         "unanswered": unanswered,
-        "unanswered_text": TEXTS[lang]["review_unanswered"].format(n=unanswered),
-        "comment_questions": _comment_questions(campaign, lang, submission),
+        "unanswered_text": texts.REVIEW_UNANSWERED % {"n": unanswered},
+        "comment_questions": [
+            {"label": question.label, "text": form.cleaned_data.get(question.name, "")}
+            for question in form.comment_questions()
+        ],
     }
-    return _survey_page(request, "surveys/review.html", context)
+    return _survey_page(request, "surveys/review.html", lang, campaign, context)
 
 
-def _bad_input(
-    request: HttpRequest, campaign: Campaign, lang: str, error: services.SurveyInputError
-) -> HttpResponse:
-    message = TEXTS[lang].get(error.code, TEXTS[lang]["bad_body"]).format(**error.params)
+def _bad_input(request: HttpRequest, campaign: Campaign, lang: str, message: str) -> HttpResponse:
     return _unavailable(request, campaign, lang, "bad", status=400, message=message)
 
 
-def _throttled(request: HttpRequest, token: str) -> bool:
-    """The API's throttle (address and link together), applied to the page's final submit."""
-    throttle = SurveySubmitThrottle()
-    view: Any = type(
-        "SurveyPage", (), {"throttle_scope": "survey_submit", "kwargs": {"token": token}}
-    )
-    return not throttle.allow_request(DRFRequest(request), view)
+# The messages of the service's refusals that a form which passed SurveyForm can still meet.
+SERVICE_REFUSALS = {
+    "answer_not_allowed": texts.FORM_DAMAGED,
+    "unknown_item": texts.UNKNOWN_ITEM,
+    "unknown_role": texts.UNKNOWN_ROLE,
+    "unknown_school": texts.UNKNOWN_SCHOOL,
+}
 
 
 # The survey is anonymous: no session, no login, no cookie. Its link token is the credential,
@@ -243,7 +172,14 @@ def _throttled(request: HttpRequest, token: str) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The survey (GET), its review step (POST action=review, the default), back to the filled
+    form (action=edit), and the final submit (action=submit: 303 to the thank-you page)."""
     lang = survey_language(request)
+    with translation.override(lang):
+        return _survey(request, token, lang)
+
+
+def _survey(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     campaign = campaign_by_token(token)
     if campaign is None:
         return _unavailable(request, None, lang, "unknown", status=404)
@@ -253,58 +189,53 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if not campaign.is_open(now):
         return _unavailable(request, campaign, lang, "not_open", status=403)
 
+    schools = campaign.district.schools.all()
     if request.method == "GET":
-        return _survey_form(
-            request,
-            campaign,
-            lang,
-            SurveySubmission(submission_id=str(uuid.uuid4())),
-            fresh=True,
+        form = SurveyForm(
+            campaign.instrument, lang, schools=schools, asks_comments=campaign.asks_comments
         )
+        return _survey_form(request, campaign, lang, form, fresh=True)
 
-    try:
-        submission = survey_submission_parse(
-            request.POST, codes=item_codes(campaign.instrument), district=campaign.district
-        )
-        if submission.role:
-            services.role_validate(submission.role)
-        services.submission_id_parse(submission.submission_id)
-    except services.SurveyInputError as error:
-        return _bad_input(request, campaign, lang, error)
-    if not submission.submission_id:
-        submission.submission_id = str(uuid.uuid4())
-
+    form = SurveyForm(
+        campaign.instrument,
+        lang,
+        request.POST,
+        schools=schools,
+        asks_comments=campaign.asks_comments,
+    )
+    form.is_valid()
+    if (problem := form.tampered()) is not None:
+        return _bad_input(request, campaign, lang, problem)
     action = request.POST.get("action", "review")
-    if action == "edit":
-        return _survey_form(request, campaign, lang, submission)
-    errors = {}
-    if not submission.role:
-        errors["role"] = TEXTS[lang]["role_required"]
-    if not submission.chosen:
-        errors["answers"] = TEXTS[lang]["no_answers"]
-    if any(len(text) > COMMENT_MAX_LENGTH for text in submission.comments.values()):
-        errors["comments"] = TEXTS[lang]["comment_too_long"].format(max=COMMENT_MAX_LENGTH)
-    if errors:
-        return _survey_form(request, campaign, lang, submission, errors=errors)
+    if action == "edit" or form.errors:
+        return _survey_form(request, campaign, lang, form)
     if action != "submit":
-        return _survey_review(request, campaign, lang, submission)
+        return _survey_review(request, campaign, lang, form)
 
-    if _throttled(request, token):
-        context = _survey_context(request, campaign, lang)
-        return _survey_page(request, "surveys/throttled.html", context, status=429)
+    return _survey_submit(request, campaign, lang, form)
+
+
+def _survey_submit(
+    request: HttpRequest, campaign: Campaign, lang: str, form: SurveyForm
+) -> HttpResponse:
+    """Store a valid form's response: 303 to the thank-you page, or a page that says why not."""
+    token = campaign.token
+    if not rate_limit.request_allow(request, token=token).allowed:
+        return _survey_page(request, "surveys/throttled.html", lang, campaign, status=429)
     try:
         services.response_submit(
             campaign=campaign,
-            answers=submission.answers(),
-            role=submission.role,
-            school=submission.school,
-            submission_id=submission.submission_id,
-            comments=submission.comments if campaign.asks_comments else None,
+            answers=form.answers(),
+            role=form.cleaned_data["role"],
+            school=form.cleaned_data["school"],
+            submission_id=form.cleaned_data["submission_id"],
+            comments=form.comments() if campaign.asks_comments else None,
         )
     except services.CampaignNotOpen:
         return _unavailable(request, campaign, lang, "closed", status=410)
     except services.SurveyInputError as error:
-        return _bad_input(request, campaign, lang, error)
+        message = SERVICE_REFUSALS.get(error.code, texts.FORM_DAMAGED)
+        return _bad_input(request, campaign, lang, str(message))
     # 303: the browser GETs the thank-you page, so a reload there does not post again.
     thanks = HttpResponseRedirect(
         f"{reverse('survey_thanks', kwargs={'token': token})}?lang={lang}"
@@ -317,10 +248,11 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
     lang = survey_language(request)
-    campaign = campaign_by_token(token)
-    if campaign is None:
-        return _unavailable(request, None, lang, "unknown", status=404)
-    return _survey_page(request, "surveys/thanks.html", _survey_context(request, campaign, lang))
+    with translation.override(lang):
+        campaign = campaign_by_token(token)
+        if campaign is None:
+            return _unavailable(request, None, lang, "unknown", status=404)
+        return _survey_page(request, "surveys/thanks.html", lang, campaign)
 
 
 # --- the leaders' campaign pages ---------------------------------------------------------------
@@ -328,6 +260,14 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 def _response_rate(n_responses: int, expected: int | None) -> float | None:
     return n_responses / expected if expected else None
+
+
+def _render_in_district_time(
+    request: HttpRequest, district: District, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A district's page, its dates shown in the district's time zone (stored in UTC)."""
+    with timezone.override(district.zone):
+        return render(request, template, context)
 
 
 @login_required
@@ -345,8 +285,9 @@ def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for campaign in campaign_list(district=district)
     ]
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_list.html",
         {"district": district, "current_district": district, "rows": rows},
     )
@@ -362,28 +303,39 @@ def _status(campaign: Campaign, now: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     district = district_for(request.user, slug)
-    now = timezone.localtime().replace(second=0, microsecond=0)
-    form = CampaignForm(
+    # The form reads and shows times in the district's zone; they are stored in UTC.
+    now = timezone.localtime(timezone=district.zone).replace(second=0, microsecond=0)
+    form = NewCampaignForm(
         request.POST or None,
         initial={"opens_at": now, "closes_at": now + dt.timedelta(days=DEFAULT_CAMPAIGN_DAYS)},
+        zone=district.zone,
     )
+    overlapping: list[Campaign] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            campaign = services.campaign_create(district=district, **form.cleaned_data)
-        except ValidationError as error:
-            _errors_onto(form, error)
-        else:
-            messages.success(request, CAMPAIGN_CREATED_MESSAGE)
-            return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return render(
+        data = dict(form.cleaned_data)
+        create_anyway = data.pop("create_anyway", False)
+        overlapping = campaigns_overlapping(
+            district=district, opens_at=data["opens_at"], closes_at=data["closes_at"]
+        )
+        if not overlapping or create_anyway:
+            try:
+                campaign = services.campaign_create(district=district, **data)
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, CAMPAIGN_CREATED_MESSAGE)
+                return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_form.html",
         {
             "district": district,
             "current_district": district,
             "form": form,
             "campaign": None,
-            "time_zone": timezone.get_current_timezone_name(),
+            "overlapping": overlapping,
+            "overlap_warning": OVERLAP_WARNING,
         },
     )
 
@@ -404,7 +356,11 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
     locked = campaign_response_count(campaign) > 0
     closed = campaign.is_closed()
     form = CampaignForm(
-        request.POST or None, instance=campaign, opens_at_locked=locked, closed=closed
+        request.POST or None,
+        instance=campaign,
+        opens_at_locked=locked,
+        closed=closed,
+        zone=district.zone,
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -419,16 +375,11 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
         else:
             messages.success(request, CAMPAIGN_SAVED_MESSAGE)
             return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_form.html",
-        {
-            "district": district,
-            "current_district": district,
-            "form": form,
-            "campaign": campaign,
-            "time_zone": timezone.get_current_timezone_name(),
-        },
+        {"district": district, "current_district": district, "form": form, "campaign": campaign},
     )
 
 
@@ -453,24 +404,53 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    n_responses = campaign_response_count(campaign)
-    rate = _response_rate(n_responses, campaign.expected_responses)
     now = timezone.now()
-    return render(
+    status = _status(campaign, now)
+    # Counts only, by school too (surveys.participation, as the results page of an open
+    # campaign shows them); a closed campaign's page is its results, which never show them.
+    participation = campaign_participation(campaign=campaign)
+    n_responses = participation.n_responses
+    rate = participation.response_rate
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_manage.html",
         {
             "district": district,
             "current_district": district,
             "campaign": campaign,
-            "status": _status(campaign, now),
+            "status": status,
             "survey_url": survey_url(request, campaign),
             "n_responses": n_responses,
+            "participation": participation,
             "rate": rate,
-            "low_rate": rate is not None and rate < REPRESENTATIVE_SHARE,
+            # The warning waits for answers: before the first one, the page says so instead.
+            "low_rate": n_responses > 0 and rate is not None and rate < REPRESENTATIVE_SHARE,
             "low_response_warning": LOW_RESPONSE_WARNING,
             "reads_staff_voice": is_leader_of(user=request.user, district=district),
+            "schools_form": SchoolsExpectedForm(schools=list(district.schools.all()))
+            if status != "closed"
+            else None,
         },
+    )
+
+
+@login_required
+@require_POST
+def campaign_schools_expected(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """How many staff each school of the district expects to answer (optional): the base of each
+    school's response rate on the campaign's pages."""
+    district = district_for(request.user, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    form = SchoolsExpectedForm(request.POST, schools=list(district.schools.all()))
+    if form.is_valid():
+        schools_expected_responses_set(district=district, expected=form.expected_by_school())
+        messages.success(request, str(SCHOOLS_EXPECTED_SAVED))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(
+        reverse("campaign_manage", kwargs={"slug": district.slug, "campaign_id": campaign.pk})
+        + "#schools-heading"
     )
 
 
@@ -479,16 +459,15 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    return render(
+    return _render_in_district_time(
         request,
+        district,
         "surveys/campaign_flyer.html",
         {
             "district": district,
             "current_district": district,
             "campaign": campaign,
             "survey_url": survey_url(request, campaign),
-            "en": TEXTS["en"],
-            "es": TEXTS["es"],
         },
     )
 

@@ -43,6 +43,13 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The Spanish catalog as the sources have it, whether or not `make` ran since it changed."""
+    from journeys.catalogs import catalogs_compile
+
+    catalogs_compile()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that need PostgreSQL carry the `postgres` mark, so a SQLite run can deselect them."""
     for item in items:
@@ -51,9 +58,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any) -> None:
+def _fast_and_isolated(settings: Any) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates, never
+    # deactivates): each test starts in the site's language, whatever ran before it.
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from districts.models import District, Membership, School
+from districts.models import District, Membership, School, time_zone_for_state
 from surveys import instrument_v1
 from surveys.models import Campaign, Comment, Instrument, Response
 
@@ -40,6 +40,7 @@ class DistrictFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"District {n}")
     slug = factory.Sequence(lambda n: f"district-{n}")
     state = "OR"
+    time_zone = factory.LazyAttribute(lambda district: time_zone_for_state(district.state))
 
 
 class SchoolFactory(factory.django.DjangoModelFactory):

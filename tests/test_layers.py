@@ -104,7 +104,7 @@ def import_graph() -> dict[str, dict[str, int]]:
     return graph
 
 
-def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:
+def cycles(graph: Mapping[str, Iterable[str]]) -> list[list[str]]:  # noqa: C901 - Tarjan's algorithm, as published
     """One cycle through each strongly connected part of the graph that has one (Tarjan)."""
     index: dict[str, int] = {}
     low: dict[str, int] = {}

@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from onpoint import charts
-from onpoint.method.landmarks import Landmark
+from onpoint.landmark_texts import STATUS_NAMES, LandmarkText
 from onpoint.method.scoring import Score
-from onpoint.method.structure import LANDMARK_STATUS_LABELS, STAGE_LABELS
+from onpoint.method.structure import STAGE_LABELS
 
 register = template.Library()
 
@@ -61,8 +61,9 @@ def responses(n: int) -> str:
 
 
 @register.filter
-def landmark_status(landmark: Landmark) -> str:
-    return LANDMARK_STATUS_LABELS.get(landmark.status, landmark.status)
+def landmark_status(landmark: LandmarkText) -> str:
+    """The status in the active language ("On track", "Watch", ...)."""
+    return str(STATUS_NAMES.get(landmark.status, landmark.status))
 
 
 @register.filter

@@ -29,7 +29,7 @@ def _sqlite_trigger_create(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("districts", "0003_co_travelers_learning_offers_hide_audit"),
+        ("districts", "0004_co_travelers_learning_offers_hide_audit"),
         ("surveys", "0003_district_and_school_from_districts"),
     ]
 

@@ -6,6 +6,7 @@ Most tests seed a small world (`--districts 20`) for speed; one seeds the full d
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from typing import Any
 
@@ -193,3 +194,18 @@ def test_the_full_demo_is_a_scored_national_picture_that_shows_the_landmarks(
     portfolio = consultant.get("/", follow=True)
     assert portfolio.redirect_chain[-1][0] == "/portfolio/"
     assert portfolio.content.decode().count('class="portfolio-card card') == 12
+
+
+@pytest.mark.django_db
+def test_the_printed_survey_link_opens_maple_valleys_open_survey(client: Client) -> None:
+    printed = seed("--districts", str(SMALL), "--base-url", "http://127.0.0.1:8001/")
+    found = re.search(r"http://127\.0\.0\.1:8001(/s/[^/\s]+/)", printed)
+    assert found is not None, printed
+    survey = client.get(found.group(1))
+    assert survey.status_code == 200
+    campaign = Campaign.objects.get(token=found.group(1).split("/")[2])
+    assert campaign.district.slug == MAPLE_SLUG
+    assert campaign.is_open()
+    # Once it closes, the command says how to get another link instead.
+    Campaign.objects.filter(district__slug=MAPLE_SLUG).update(closes_at=timezone.now())
+    assert "create a campaign" in seed()

@@ -22,7 +22,6 @@ from django.utils import timezone
 from districts.models import District, LearningOffer, Milestone
 from onpoint import services
 from surveys.models import Comment, Response
-from surveys.texts import TEXTS
 from tests.factories import CommentFactory, MembershipFactory
 from tests.onpoint.builders import campaign_of, store, uniform
 from tests.onpoint.pages_world import (
@@ -36,6 +35,7 @@ from tests.onpoint.pages_world import (
 from tests.onpoint.test_pages_browser import _sign_in
 from tests.surveys.browser import axe_violations, choice, varied_answers
 from tests.surveys.test_browser_survey import keep_screenshot
+from tests.surveys.words import TEXTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

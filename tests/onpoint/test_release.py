@@ -66,7 +66,9 @@ def urls(campaign: Campaign) -> dict[str, str]:
 
 
 def telltales(text: str) -> list[str]:
-    return [shown for shown in TELLTALE_SHOWN if re.search(rf"(?<![\d.]){shown}(?!\d)", text)]
+    return [
+        shown for shown in TELLTALE_SHOWN if re.search(rf"(?<![\d.]){re.escape(shown)}(?!\d)", text)
+    ]
 
 
 def year_1(district: District) -> District:

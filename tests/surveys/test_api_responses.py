@@ -11,7 +11,6 @@ from django.test import Client
 from surveys import api as surveys_api
 from surveys import services
 from surveys.models import Campaign, Response
-from surveys.throttles import SurveySubmitThrottle
 from tests.surveys.conftest import campaign_of, every_answer
 
 pytestmark = pytest.mark.django_db
@@ -203,9 +202,9 @@ def test_malformed_json_gets_400_and_stores_nothing(
 
 
 def test_the_limit_counts_one_address_per_survey_link_not_the_address_alone(
-    client: Client, maple_campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+    client: Client, maple_campaign: Campaign, settings: Any
 ) -> None:
-    monkeypatch.setattr(SurveySubmitThrottle, "THROTTLE_RATES", {"survey_submit": "2/hour"})
+    settings.SURVEY_SUBMIT_RATE = "2/hour"
     other = campaign_of(maple_campaign.district, name="Maple second survey")
     body = {"role": "teacher", "answers": {"plan_1": 4}}
     codes = [post(client, maple_campaign.token, body).status_code for _ in range(3)]

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from surveys.models import Campaign
-from surveys.texts import TEXTS
 from tests.factories import PASSWORD, ResponseFactory
 from tests.surveys.browser import axe_violations, choice
 from tests.surveys.test_browser_survey import keep_screenshot
+from tests.surveys.words import TEXTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,8 @@ import pytest
 from onpoint.method.scoring import score_response
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
-from surveys.texts import TEXTS
 from tests.surveys.browser import choice, varied_answers
+from tests.surveys.words import TEXTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

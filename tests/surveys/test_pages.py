@@ -13,9 +13,9 @@ from django.utils import timezone
 from districts.models import District
 from surveys import services, views
 from surveys.models import Campaign, Response
-from surveys.texts import TEXTS
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of, every_answer
+from tests.surveys.words import TEXTS
 
 pytestmark = pytest.mark.django_db
 
@@ -392,11 +392,9 @@ def test_the_district_page_links_to_its_campaigns(leader_of_maple: Any, maple: D
 
 
 def test_the_page_shares_the_apis_limit_per_address_and_link(
-    client: Client, maple_campaign: Campaign, monkeypatch: pytest.MonkeyPatch
+    client: Client, maple_campaign: Campaign, settings: Any
 ) -> None:
-    from surveys.throttles import SurveySubmitThrottle
-
-    monkeypatch.setattr(SurveySubmitThrottle, "THROTTLE_RATES", {"survey_submit": "1/hour"})
+    settings.SURVEY_SUBMIT_RATE = "1/hour"
     first = {**full_form(client, maple_campaign), "action": "submit"}
     second = {**full_form(client, maple_campaign), "action": "submit"}
     assert survey_post(client, maple_campaign, first).status_code == 303
@@ -406,12 +404,28 @@ def test_the_page_shares_the_apis_limit_per_address_and_link(
     assert Response.objects.count() == 1
 
 
+def survey_msgids() -> list[str]:
+    """Every English msgid of the Spanish catalog that a survey source uses, translated or not."""
+    import polib
+
+    from journeys.catalogs import LOCALE_DIR
+
+    sources = ("surveys/texts.py", "templates/surveys/")
+    return [
+        text
+        for entry in polib.pofile(str(LOCALE_DIR / "es" / "LC_MESSAGES" / "django.po"))
+        if any(path.startswith(sources) for path, _ in entry.occurrences)
+        for text in (entry.msgid, entry.msgid_plural)
+        if text and text != entry.msgstr
+    ]
+
+
 @pytest.mark.parametrize("step", ["form", "review", "thanks"])
 def test_the_spanish_survey_has_no_english_left(
     client: Client, maple_campaign: Campaign, step: str
 ) -> None:
     from surveys import instrument_v1
-    from surveys.texts import ROLE_TEXTS
+    from tests.surveys.words import ROLE_TEXTS
 
     url = f"/s/{maple_campaign.token}/?lang=es"
     if step == "form":
@@ -427,8 +441,21 @@ def test_the_spanish_survey_has_no_english_left(
         *(item["text"]["en"] for item in instrument_v1.DEFINITION["items"]),
         *(point["label"]["en"] for point in instrument_v1.DEFINITION["scale"]),
         instrument_v1.DEFINITION["no_answer_label"]["en"],
+        *survey_msgids(),
     ]
     # The longest literal part of each text; short words ("School") also occur in school names.
-    fragments = [max(re.split(r"\{\w+\}", text), key=len).strip() for text in english]
+    fragments = [max(re.split(r"\{\w+\}|%\(\w+\)s", text), key=len).strip() for text in english]
     left = [fragment for fragment in fragments if len(fragment) >= 8 and fragment in html]
     assert left == [], left
+
+
+@pytest.mark.parametrize("spelled", [" {pk}", "{pk} ", "+{pk}", "{arabic}"])
+def test_a_schools_id_spelled_as_no_page_spells_it_is_tampering(
+    client: Client, maple_campaign: Campaign, spelled: str
+) -> None:
+    school = maple_campaign.district.schools.get(name="Maple High School")
+    arabic = str(school.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    data = {**full_form(client, maple_campaign), "action": "submit"}
+    data["school"] = spelled.format(pk=school.pk, arabic=arabic)
+    assert survey_post(client, maple_campaign, data).status_code == 400
+    assert not Response.objects.exists()

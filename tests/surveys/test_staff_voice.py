@@ -36,10 +36,10 @@ from surveys.comments import (
     comments_release_shuffle,
 )
 from surveys.models import Campaign, Comment, Response
-from surveys.texts import TEXTS
 from tests.districts.test_tenancy import iter_named_patterns
 from tests.surveys.conftest import campaign_of, every_answer
 from tests.surveys.staff_voice import a_comment, campaign_with_comments
+from tests.surveys.words import TEXTS
 
 pytestmark = pytest.mark.django_db
 

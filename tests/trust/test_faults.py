@@ -77,7 +77,7 @@ def beat_sends_the_sweep() -> None:
     """Send the sweep exactly as beat's schedule entry does (same task name and options)."""
     from journeys.celery import app
 
-    entry = settings.CELERY_BEAT_SCHEDULE["onpoint-sweep-dirty-campaigns"]
+    entry: dict[str, Any] = settings.CELERY_BEAT_SCHEDULE["onpoint-sweep-dirty-campaigns"]
     app.send_task(entry["task"], **entry.get("options", {}))
 
 

@@ -17,8 +17,8 @@ from journeys.outage import API_UNAVAILABLE, RETRY_AFTER_SECONDS
 from journeys.views import server_error
 from surveys import services
 from surveys.models import Campaign, Response
-from surveys.texts import TEXTS
 from tests.surveys.conftest import campaign_of, every_answer
+from tests.surveys.words import TEXTS
 
 TRACE_MARKERS = ("Traceback", 'File "/', "OperationalError", "connection refused")
 

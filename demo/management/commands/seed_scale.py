@@ -34,7 +34,7 @@ from demo.world import (
     scale_templates,
     scale_world,
 )
-from districts.models import District, School
+from districts.models import District, School, time_zone_for_state
 from surveys.models import SCORE_COLUMNS, Campaign, Response, new_campaign_token
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields
@@ -158,11 +158,11 @@ def scale_seed(
             District,
             [
                 "name", "slug", "state", "nces_id", "enrollment", "launch_date", "path_place",
-                "listed_on_national_map", "created_at",
+                "listed_on_national_map", "time_zone", "created_at",
             ],
             (
                 _line([d.name, d.slug, d.state, "", d.enrollment, d.launch_date, d.path_place,
-                       False, now])
+                       False, time_zone_for_state(d.state), now])
                 for d in world.districts
             ),
         )  # fmt: skip

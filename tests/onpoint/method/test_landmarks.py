@@ -6,8 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from onpoint.method import landmarks as rules
 from onpoint.method.benchmarks import Benchmark, CampaignFacts
 from onpoint.method.landmarks import (
+    LANDMARK_REASONS,
     PREVIOUS_NOT_REPORTED,
     Landmark,
     landmarks_of,
@@ -83,7 +85,7 @@ def _landmark(
 def test_shared_understanding_is_watch_below_the_stage_median() -> None:
     landmark = _landmark("shared_understanding", current=_scores(strategy=49.99))
     assert landmark.status == WATCH
-    assert "before and at launch" in landmark.explanation
+    assert landmark.reason == rules.BELOW_MEDIAN
 
 
 def test_shared_understanding_is_on_track_at_exactly_the_stage_median() -> None:
@@ -128,7 +130,7 @@ def test_operations_is_watch_when_it_declined_since_the_previous_campaign() -> N
         previous=_scores(operations=70.5),
     )
     assert landmark.status == WATCH
-    assert landmark.message == "Operations has slipped since the previous survey."
+    assert landmark.reason == rules.DECLINED
 
 
 def test_operations_is_on_track_when_it_held_level_since_the_previous_campaign() -> None:
@@ -143,8 +145,7 @@ def test_operations_low_and_declining_is_watch_with_both_reasons_said() -> None:
         "operations", current=_scores(operations=30.0), previous=_scores(operations=35.0)
     )
     assert landmark.status == WATCH
-    assert "bottom quarter" in landmark.message
-    assert "slipped" in landmark.message
+    assert landmark.reason == rules.LOW_AND_DECLINED
 
 
 def test_operations_is_unknown_without_a_published_p25_even_after_a_decline() -> None:
@@ -231,7 +232,7 @@ def test_culture_from_year_2_is_watch_after_growing_less_than_1_point() -> None:
         "culture", "year_3_plus", current=_scores(culture=60.5), previous=_scores(culture=60.0)
     )
     assert landmark.status == WATCH
-    assert landmark.message == "The culture of innovation has stalled since the previous survey."
+    assert landmark.reason == rules.STALLED
 
 
 def test_culture_from_year_2_with_a_previous_campaign_needs_no_benchmark() -> None:
@@ -263,10 +264,9 @@ def test_culture_is_unknown_when_culture_is_not_reported() -> None:
 # All four together.
 
 
-def test_landmarks_of_gives_the_four_landmarks_in_method_order_with_their_titles() -> None:
+def test_landmarks_of_gives_the_four_landmarks_in_method_order() -> None:
     landmarks = landmarks_of("year_1", _scores(), None, _benchmarks())
-    assert list(landmarks) == list(LANDMARK_KEYS)
-    assert [landmark.title for landmark in landmarks.values()] == list(LANDMARK_LABELS.values())
+    assert list(landmarks) == list(LANDMARK_KEYS) == list(LANDMARK_LABELS)
     assert [landmark.key for landmark in landmarks.values()] == list(LANDMARK_KEYS)
 
 
@@ -302,16 +302,11 @@ SCENARIOS = {
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS.values(), ids=SCENARIOS.keys())
-def test_every_landmark_says_in_one_sentence_what_it_means_and_what_to_do(
+def test_every_landmark_gives_a_reason_of_its_own_with_the_status_that_goes_with_it(
     scenario: tuple[str, dict[str, Score], dict[str, Score] | None, dict[str, Benchmark]],
 ) -> None:
     for landmark in landmarks_of(*scenario).values():
-        assert landmark.message.endswith(".")
-        assert ". " not in landmark.message
-        assert landmark.explanation.startswith(landmark.message + " ")
-        assert len(landmark.explanation) > len(landmark.message) + 20
-        assert landmark.next_steps
-        assert all(step.endswith((".", "?")) for step in landmark.next_steps)
+        assert LANDMARK_REASONS[landmark.key][landmark.reason] == landmark.status
 
 
 def test_the_scenarios_reach_every_status_each_landmark_can_have() -> None:
@@ -324,12 +319,34 @@ def test_the_scenarios_reach_every_status_each_landmark_can_have() -> None:
     assert reached == expected | {("student_agency", NOT_YET)}
 
 
+def test_the_scenarios_give_every_reason_each_landmark_has() -> None:
+    reached = {
+        (landmark.key, landmark.reason)
+        for scenario in SCENARIOS.values()
+        for landmark in landmarks_of(*scenario).values()
+    }
+    # Each landmark's remaining reasons have a test of their own above.
+    others = {
+        ("operations", rules.LOW),
+        ("operations", rules.BENCHMARK_MISSING),
+        ("operations", rules.KEEPING_PACE),
+        ("culture", rules.BELOW_MEDIAN),
+        ("culture", rules.AT_OR_ABOVE_MEDIAN),
+        ("student_agency", rules.KEEPING_UP),
+        ("student_agency", rules.TOO_EARLY),
+        ("shared_understanding", rules.AT_OR_ABOVE_MEDIAN),
+    }
+    every = {(key, reason) for key, reasons in LANDMARK_REASONS.items() for reason in reasons}
+    assert every - reached <= others
+
+
 def test_an_unknown_landmark_says_which_input_is_missing() -> None:
     no_score = _landmark("culture", current=_scores(culture=None))
     no_benchmark = _landmark("culture", benchmarks=_benchmarks(culture=UNPUBLISHED))
-    assert "enough answers" in no_score.message
-    assert "no national benchmark yet" in no_benchmark.message
-    assert "Year 1" in no_benchmark.message
+    no_previous = _landmark("culture", "year_2", previous=_scores(culture=None))
+    assert no_score.reason == rules.SCORE_MISSING
+    assert no_benchmark.reason == rules.BENCHMARK_MISSING
+    assert no_previous.reason == rules.PREVIOUS_SCORE_MISSING
 
 
 # The previous campaign P.

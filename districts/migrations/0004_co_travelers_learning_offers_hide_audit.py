@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("districts", "0002_tables_renamed"),
+        ("districts", "0003_district_time_zone"),
     ]
 
     operations = [
