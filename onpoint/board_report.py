@@ -3,7 +3,7 @@
 The same results as the campaign's dashboard (onpoint.campaign_results: the same rows, the same
 Plotly figures), laid out for paper: HTML and CSS paged media (templates/onpoint/board_report.*)
 turned into a PDF by WeasyPrint, the charts drawn as vector images by onpoint.chart_images. Made
-in the request (about 5 to 8 s on two cores, docs/decisions.md) and kept in the cache under a
+in the request (7 to 10 s measured on two shared cores, docs/decisions.md) and cached under a
 digest of everything it shows, so a second download is immediate and any change of the results,
 the benchmarks, a name, the language or the day makes a new one.
 

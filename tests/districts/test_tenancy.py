@@ -130,7 +130,13 @@ def test_the_same_urls_answer_the_districts_own_leader(
     """Guards the test above: the 404s come from tenancy, not from broken URLs."""
     client.force_login(leader_of_oak)
     for url in oak_urls:
-        assert client.get(url).status_code != 404, url
+        status = client.get(url).status_code
+        if url.endswith("/report.pdf"):
+            # The campaign is open, and an open campaign has no board report: 404 for its own
+            # leader too (its released report is tests/onpoint/test_board_report_access.py's).
+            assert status == 404, url
+            continue
+        assert status != 404, url
 
 
 @pytest.mark.django_db
