@@ -9,6 +9,10 @@ from districts import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("accounts/join/", views.team_join, name="team_join"),
+    path("districts/<slug:slug>/team/", views.team_page, name="team"),
+    path("districts/<slug:slug>/team/remove/", views.team_remove, name="team_remove"),
+    path("districts/<slug:slug>/team/cancel/", views.team_cancel, name="team_cancel"),
     path(
         "districts/<slug:slug>/milestones/<int:milestone_id>/edit/",
         views.milestone_edit,

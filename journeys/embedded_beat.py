@@ -35,13 +35,16 @@ def embedded_beat_start() -> threading.Thread | None:
 
 
 def embedded_sweep() -> None:
-    """One sweep, as beat's schedule entry would send it, run here and now."""
+    """One sweep, as beat's schedule entries would send them, run here and now: the campaigns
+    to release, then the invitations to erase and the reminders due."""
     from onpoint.tasks import sweep_dirty_campaigns
+    from surveys.tasks import sweep_invitations
 
-    try:
-        sweep_dirty_campaigns.apply(throw=True)
-    except Exception:
-        logger.exception(SWEEP_FAILED)
+    for task in (sweep_dirty_campaigns, sweep_invitations):
+        try:
+            task.apply(throw=True)
+        except Exception:
+            logger.exception(SWEEP_FAILED)
 
 
 def _sweep_forever() -> None:

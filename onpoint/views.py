@@ -198,6 +198,7 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
         district=district,
         happened_on=form.cleaned_data["happened_on"],
         text=form.cleaned_data["text"],
+        by=request.user,
     )
     messages.success(request, MILESTONE_ADDED)
     return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
@@ -230,7 +231,7 @@ def district_place(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     if not scores.results_ready:
         return render(
             request,
@@ -243,6 +244,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
                 "participation": scores.participation,
                 "stage_label": STAGE_LABELS[scores.stage],
                 "now": timezone.now(),
+                "runs_campaign": scores.only_school is None,
             },
         )
     dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
@@ -330,6 +332,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
             "alignment": alignment,
             "schools": schools,
             "now": timezone.now(),
+            "runs_campaign": scores.only_school is None,
         },
     )
 
@@ -339,7 +342,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
 def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.writer(response)
     if not scores.results_ready:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import slug_re
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -29,10 +30,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.selectors import districts_consulted_by, districts_visible_to
+from districts.selectors import (
+    CAMPAIGNS_NOT_ALLOWED,
+    districts_consulted_by,
+    districts_visible_to,
+    may_run_campaigns,
+)
 from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
-from surveys import services
-from surveys.models import Campaign
+from surveys import invitations, services
+from surveys.models import Campaign, LinkMode
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
 from surveys.texts import SURVEY_LANGUAGES
 from surveys.throttles import SurveySubmitThrottle
@@ -48,6 +54,17 @@ IMPORT_NO_FILE = (
     "Send the CSV as the multipart field 'file', or as the request body with Content-Type text/csv."
 )
 IMPORT_FAILED = "Nothing was imported: fix the rows below and send the whole file again."
+
+# The fields a leader may set on a campaign, by create or PATCH.
+CAMPAIGN_WRITABLE = (
+    "name",
+    "opens_at",
+    "closes_at",
+    "expected_responses",
+    "exclude_from_benchmarks",
+    "link_mode",
+    "reminder_at",
+)
 
 
 # --- instrument --------------------------------------------------------------------------------
@@ -116,6 +133,16 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
     response_rate = serializers.SerializerMethodField(
         help_text="n_responses / expected_responses (0..1+), null without expected_responses."
     )
+    link_mode = serializers.ChoiceField(
+        choices=LinkMode.choices,
+        required=False,
+        help_text="shared (the link and QR code), personal (single-use links by email) or both.",
+    )
+    reminder_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="One reminder, at this time, to the personal links not used yet.",
+    )
 
     class Meta:
         model = Campaign
@@ -135,6 +162,8 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
             "status",
             "n_responses",
             "response_rate",
+            "link_mode",
+            "reminder_at",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -160,6 +189,16 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         closes_at = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
         if opens_at and closes_at and closes_at <= opens_at:
             raise serializers.ValidationError({"closes_at": services.CLOSES_BEFORE_OPENS})
+        reminder_at = attrs.get("reminder_at")
+        changed = reminder_at != getattr(self.instance, "reminder_at", None)
+        if (
+            reminder_at
+            and changed
+            and opens_at
+            and closes_at
+            and not opens_at < reminder_at < closes_at
+        ):
+            raise serializers.ValidationError({"reminder_at": services.REMINDER_OUTSIDE})
         return attrs
 
     def get_survey_url(self, campaign: Campaign) -> str:
@@ -182,6 +221,141 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         if not campaign.expected_responses:
             return None
         return round(self.get_n_responses(campaign) / campaign.expected_responses, 3)
+
+
+def _link_base(request: Request) -> str:
+    return settings.PUBLIC_URL or request._request.build_absolute_uri("/").rstrip("/")
+
+
+def invitations_json(campaign: Campaign) -> dict[str, Any]:
+    """The counts of a campaign's personal links; the addresses of the mails not delivered
+    while it is open, and no address at all once it is closed."""
+    summary = invitations.invitation_summary(campaign=campaign)
+    return {
+        "campaign": campaign.pk,
+        "link_mode": summary.link_mode,
+        "closed": summary.erased,
+        "invited": summary.invited,
+        "answered": summary.answered,
+        "response_rate": _rate(summary.response_rate),
+        "by_school": [
+            {
+                "school": row.school,
+                "invited": row.invited,
+                "answered": row.answered,
+                "response_rate": _rate(row.response_rate),
+            }
+            for row in summary.by_school
+        ],
+        "delivery": None if summary.erased else summary.delivery,
+        "not_delivered": [
+            {
+                "id": row.id,
+                "email": row.email,
+                "school": row.school,
+                "failures": row.failures,
+                "error": row.error,
+            }
+            for row in summary.failed
+        ],
+        "reminder_at": campaign.reminder_at,
+        "reminder_rounds": summary.reminder_rounds,
+        "reminded_at": summary.reminded_at,
+    }
+
+
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+_ENTRY_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {"type": "string", "format": "email", "example": "jane@maple.k12.or.us"},
+        {
+            "type": "object",
+            "properties": {
+                "email": {"type": "string", "format": "email"},
+                "school": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "A school of the district, by name (any case).",
+                },
+            },
+            "required": ["email"],
+        },
+    ]
+}
+INVITE_REQUEST_SCHEMA: dict[str, Any] = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"emails": {"type": "array", "items": _ENTRY_SCHEMA}},
+            "required": ["emails"],
+        },
+        {"type": "array", "items": _ENTRY_SCHEMA},
+    ],
+    "example": {
+        "emails": [
+            "jane@maple.k12.or.us",
+            {"email": "raj@maple.k12.or.us", "school": "Maple Elementary"},
+        ]
+    },
+}
+_INVITATION_FIELDS: dict[str, serializers.Field[Any, Any, Any, Any]] = {
+    "campaign": serializers.IntegerField(),
+    "link_mode": serializers.ChoiceField(choices=LinkMode.choices),
+    "closed": serializers.BooleanField(help_text="Closed: every address is erased."),
+    "invited": serializers.IntegerField(),
+    "answered": serializers.IntegerField(help_text="Personal links used."),
+    "response_rate": serializers.FloatField(allow_null=True),
+    "by_school": inline_serializer(
+        "InvitationSchoolCounts",
+        {
+            "school": serializers.CharField(allow_null=True),
+            "invited": serializers.IntegerField(),
+            "answered": serializers.IntegerField(),
+            "response_rate": serializers.FloatField(allow_null=True),
+        },
+        many=True,
+    ),
+    "delivery": serializers.DictField(
+        child=serializers.IntegerField(),
+        allow_null=True,
+        help_text="pending, sent and failed mails; null once closed.",
+    ),
+    "not_delivered": inline_serializer(
+        "InvitationNotDelivered",
+        {
+            "id": serializers.IntegerField(),
+            "email": serializers.EmailField(),
+            "school": serializers.CharField(allow_null=True),
+            "failures": serializers.IntegerField(),
+            "error": serializers.CharField(),
+        },
+        many=True,
+        help_text="Open campaigns only: the mails not delivered; [] once closed.",
+    ),
+    "reminder_at": serializers.DateTimeField(allow_null=True),
+    "reminder_rounds": serializers.IntegerField(),
+    "reminded_at": serializers.DateTimeField(allow_null=True),
+}
+INVITATIONS_RESPONSE = inline_serializer("CampaignInvitations", _INVITATION_FIELDS)
+INVITED_RESPONSE = inline_serializer(
+    "CampaignInvited",
+    {
+        "invited": serializers.IntegerField(help_text="Addresses newly invited."),
+        "already_invited": serializers.IntegerField(help_text="Skipped: invited before."),
+        "repeated": serializers.IntegerField(help_text="Listed more than once, counted once."),
+        **_INVITATION_FIELDS,
+    },
+)
+PROBLEMS = inline_serializer(
+    "InvitationProblems",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.ListField(child=serializers.CharField()),
+    },
+)
 
 
 class CsvParser(BaseParser):
@@ -249,6 +423,8 @@ class CampaignViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
         data = serializer.validated_data
         district = get_object_or_404(districts_visible_to(self.request.user), slug=data["district"])
+        if not may_run_campaigns(user=self.request.user, district=district):
+            raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
         serializer.instance = services.campaign_create(
             district=district,
             name=data["name"],
@@ -256,17 +432,126 @@ class CampaignViewSet(
             closes_at=data["closes_at"],
             expected_responses=data.get("expected_responses"),
             exclude_from_benchmarks=data.get("exclude_from_benchmarks", False),
+            link_mode=data.get("link_mode", LinkMode.SHARED),
+            reminder_at=data.get("reminder_at"),
+            by=self.request.user,
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
         assert serializer.instance is not None
+        self._may_run(serializer.instance)
         changes = {
             key: value
             for key, value in serializer.validated_data.items()
-            if key
-            in {"name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"}
+            if key in CAMPAIGN_WRITABLE
         }
-        serializer.instance = services.campaign_update(campaign=serializer.instance, **changes)
+        serializer.instance = services.campaign_update(
+            campaign=serializer.instance, by=self.request.user, **changes
+        )
+
+    def _may_run(self, campaign: Campaign) -> None:
+        """A principal reads a campaign and runs none: 403 with the reason."""
+        if not may_run_campaigns(user=self.request.user, district=campaign.district):
+            raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={
+            200: INVITATIONS_RESPONSE,
+            403: OpenApiResponse(description=CAMPAIGNS_NOT_ALLOWED),
+            404: OpenApiResponse(description="Not yours."),
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"application/json": INVITE_REQUEST_SCHEMA},
+        responses={
+            201: INVITED_RESPONSE,
+            400: OpenApiResponse(
+                PROBLEMS,
+                description=(
+                    "Nothing was stored or sent: bad addresses or unknown schools (each named), "
+                    "a closed campaign, or one that takes its shared link only."
+                ),
+            ),
+            403: OpenApiResponse(description=CAMPAIGNS_NOT_ALLOWED),
+            404: OpenApiResponse(description="Not yours."),
+        },
+    )
+    @action(
+        detail=True, methods=["get", "post"], url_path="invitations", parser_classes=[JSONParser]
+    )
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        """Personal single-use links by email. POST invites a list (all of it, or nothing when an
+        address or a school is wrong; addresses already invited are skipped) and the worker
+        mails each its link. GET counts invited and answered, overall and by school; while the
+        campaign is open it also lists the mails not delivered, with their addresses. Once the
+        campaign is closed every address is erased: GET answers counts only."""
+        campaign = self.get_object()
+        self._may_run(campaign)
+        if request.method == "GET":
+            return Response(invitations_json(campaign))
+        try:
+            entries = invitations.entries_from_json(request.data)
+            outcome = invitations.invitations_add(
+                campaign=campaign,
+                entries=entries,
+                by=request.user,
+                link_base=_link_base(request),
+            )
+        except invitations.InvitationError as error:
+            return Response(
+                {"detail": error.message, "errors": error.problems},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {
+                "invited": outcome.invited,
+                "already_invited": outcome.already_invited,
+                "repeated": outcome.repeated,
+                **invitations_json(campaign),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "ReminderStarted",
+                {
+                    "reminder_round": serializers.IntegerField(),
+                    "addresses": serializers.IntegerField(
+                        help_text="Invitations sent and not used: each gets its link again."
+                    ),
+                },
+            ),
+            400: OpenApiResponse(
+                PROBLEMS,
+                description=(
+                    "No reminder: a closed campaign, no one to remind, or the last reminder "
+                    "went less than an hour ago."
+                ),
+            ),
+            403: OpenApiResponse(description=CAMPAIGNS_NOT_ALLOWED),
+            404: OpenApiResponse(description="Not yours."),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="reminders")
+    def reminders(self, request: Request, pk: str | None = None) -> Response:
+        """One reminder to every personal link sent and not used yet (the worker mails it)."""
+        campaign = self.get_object()
+        self._may_run(campaign)
+        try:
+            round_, addresses = invitations.reminders_request(campaign=campaign, by=request.user)
+        except invitations.InvitationError as error:
+            return Response(
+                {"detail": error.message, "errors": error.problems},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(
+            {"reminder_round": round_, "addresses": addresses}, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(
         request={"multipart/form-data": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
@@ -336,6 +621,13 @@ class SurveyResponseView(APIView):
                 "school": serializers.CharField(allow_null=True, required=False),
                 "answers": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
                 "submission_id": serializers.UUIDField(required=False),
+                "invitation": serializers.CharField(
+                    required=False,
+                    help_text=(
+                        "A personal link's token (its `i` parameter): the link is used up, "
+                        "and the answer is stored exactly as a shared link's."
+                    ),
+                ),
             },
         ),
         responses={
@@ -345,9 +637,16 @@ class SurveyResponseView(APIView):
             ),
             200: OpenApiResponse(description="Already stored (same submission_id)."),
             400: OpenApiResponse(description="Bad input: the message says which."),
-            403: OpenApiResponse(description="The campaign has not opened yet."),
+            403: OpenApiResponse(
+                description=(
+                    "The campaign has not opened yet, or it takes personal links only and "
+                    "none was sent."
+                )
+            ),
             404: OpenApiResponse(description="Unknown survey link."),
-            410: OpenApiResponse(description="The campaign is closed."),
+            410: OpenApiResponse(
+                description="The campaign is closed, or the personal link was already used."
+            ),
         },
     )
     def post(self, request: Request, token: str) -> Response:
@@ -369,10 +668,15 @@ class SurveyResponseView(APIView):
                 role=body.get("role"),
                 school=school,
                 submission_id=body.get("submission_id"),
+                invitation=body.get("invitation"),
             )
         except services.CampaignNotOpen as error:
             code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
             return _problem(error.message, error.code, code)
+        except services.InvitationUsed as error:
+            return _problem(error.message, error.code, status.HTTP_410_GONE)
+        except services.PersonalLinkRequired as error:
+            return _problem(error.message, error.code, status.HTTP_403_FORBIDDEN)
         except services.SurveyInputError as error:
             return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
         # Nothing that identifies the stored row: no id, no date, only the caller's own id back.

@@ -10,17 +10,21 @@ from django import forms
 from django.http import QueryDict
 
 from districts.models import District, School
-from surveys.models import Campaign
+from surveys.invitations import INVITE_LIMIT, INVITE_NOT_UTF8
+from surveys.models import Campaign, LinkMode
 from surveys.services import (
     ANSWER_NOT_ALLOWED,
     CLOSES_BEFORE_OPENS,
+    REMINDER_OUTSIDE,
     UNKNOWN_ITEM,
     UNKNOWN_SCHOOL,
     SurveyInputError,
 )
 
 # Form fields of the survey page that are not item codes.
-SURVEY_CONTROL_FIELDS = frozenset({"role", "school", "submission_id", "lang", "action"})
+SURVEY_CONTROL_FIELDS = frozenset(
+    {"role", "school", "submission_id", "lang", "action", "invitation"}
+)
 # The page's value for "Don't know / not applicable": a choice the person made, stored as no answer.
 DONT_KNOW = "dk"
 ANSWER_VALUES = frozenset({"1", "2", "3", "4", "5", DONT_KNOW})
@@ -35,6 +39,9 @@ class SurveySubmission:
     submission_id: str = ""
     # code -> "1".."5" or "dk" exactly as chosen; unanswered codes are absent.
     chosen: dict[str, str] = field(default_factory=dict)
+    # A personal link's token, carried in the form's body from page to page (never in a URL the
+    # access log keeps); "" for the shared link.
+    invitation: str = ""
 
     def answers(self) -> dict[str, int | None]:
         return {
@@ -82,6 +89,7 @@ def survey_submission_parse(
         school=school,
         submission_id=data.get("submission_id", ""),
         chosen=chosen,
+        invitation=data.get("invitation", ""),
     )
 
 
@@ -100,13 +108,23 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = ["name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"]
+        fields = [
+            "name",
+            "opens_at",
+            "closes_at",
+            "expected_responses",
+            "exclude_from_benchmarks",
+            "link_mode",
+            "reminder_at",
+        ]
         labels = {
             "name": "Name",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
             "expected_responses": "Expected responses",
             "exclude_from_benchmarks": "Exclude from the national benchmarks",
+            "link_mode": "How staff reach the survey",
+            "reminder_at": "Remind those who have not answered, at (optional)",
         }
         help_texts = {
             "name": "Only you and your team see it, e.g. “Spring 2026 staff survey”.",
@@ -117,17 +135,31 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
                 "Tick for a trial run or an unusual group, so it does not shape the national "
                 "figures."
             ),
+            "link_mode": (
+                "A personal link works once: each invited person answers once. The shared link "
+                "and its QR code suit a staff meeting; with both, someone could answer twice."
+            ),
+            "reminder_at": (
+                "With personal links: one email, at this time, to everyone invited who has not "
+                "answered yet. You can also send reminders from the invitations page."
+            ),
         }
-        widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+            "reminder_at": DateTimeLocalInput(),
+            "link_mode": forms.RadioSelect,
+        }
 
     def __init__(
         self, *args: Any, opens_at_locked: bool = False, closed: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
+        for name in ("opens_at", "closes_at", "reminder_at"):
             moment = self.fields[name]
             assert isinstance(moment, forms.DateTimeField)
             moment.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+        self.fields["link_mode"].required = False
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."
@@ -143,4 +175,59 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         closes_at: dt.datetime | None = cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", CLOSES_BEFORE_OPENS)
+        if not cleaned.get("link_mode"):
+            cleaned["link_mode"] = self.instance.link_mode if self.instance.pk else LinkMode.SHARED
+        reminder_at: dt.datetime | None = cleaned.get("reminder_at")
+        changed = reminder_at != (self.instance.reminder_at if self.instance.pk else None)
+        outside = bool(
+            reminder_at and opens_at and closes_at and not opens_at < reminder_at < closes_at
+        )
+        if changed and outside:
+            self.add_error("reminder_at", REMINDER_OUTSIDE)
+        return cleaned
+
+
+INVITE_FILE_TOO_BIG = "The file is larger than 1 MB: a list of addresses is much smaller."
+INVITE_FILE_MAX_BYTES = 1_000_000
+
+
+class InvitationListForm(forms.Form):
+    """Addresses pasted or uploaded, one a line, each optionally with a school:
+    `jane@school.org` or `jane@school.org, Maple Elementary`."""
+
+    addresses = forms.CharField(
+        label="Email addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=(
+            "One a line. Add a school after a comma to count its answers by school: "
+            "“jane@school.org, Maple Elementary”. Addresses copied from a mail program work too."
+        ),
+    )
+    file = forms.FileField(
+        label="Or upload a file (CSV or text)",
+        required=False,
+        help_text=f"The same lines: address, then an optional school. At most {INVITE_LIMIT} "
+        "addresses at a time.",
+    )
+
+    def text(self) -> str:
+        """The pasted text and the uploaded file's, together (after is_valid)."""
+        parts = [self.cleaned_data.get("addresses") or ""]
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            parts.append(self.cleaned_data["file_text"])
+        return "\n".join(part for part in parts if part)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > INVITE_FILE_MAX_BYTES:
+                self.add_error("file", INVITE_FILE_TOO_BIG)
+            else:
+                try:
+                    cleaned["file_text"] = upload.read().decode("utf-8")
+                except UnicodeDecodeError:
+                    self.add_error("file", INVITE_NOT_UTF8)
         return cleaned

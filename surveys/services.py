@@ -14,15 +14,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from districts.models import District, School
+from districts.audit import audit_change
+from districts.models import AuditEvent, District, School
 from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
-from surveys import queueing
-from surveys.models import Campaign, Instrument, Response
+from surveys import invitations, queueing
+from surveys.models import Campaign, Instrument, LinkMode, Response
 from surveys.selectors import instrument_current, item_specs
 
 # --- messages a person reads -------------------------------------------------------------------
@@ -41,6 +43,13 @@ UNKNOWN_SCHOOL = "Unknown school {school!r}: it is not a school of this district
 BAD_SUBMISSION_ID = "submission_id must be a UUID."
 CAMPAIGN_CLOSED = "This survey is closed: it no longer takes responses."
 CAMPAIGN_NOT_OPEN_YET = "This survey is not open yet."
+INVITATION_USED = (
+    "This personal link has already been used, or it is not a link of this survey: each "
+    "personal link answers once."
+)
+PERSONAL_LINK_REQUIRED = (
+    "This survey is answered through the personal link each person received by email."
+)
 
 CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
 ALREADY_CLOSED = "This campaign is already closed."
@@ -51,6 +60,11 @@ CLOSED_DATES_LOCKED = (
 )
 NOT_OPEN_TO_CLOSE = "This campaign has not opened yet: change its dates instead of closing it."
 OPENS_AT_LOCKED = "The opening time cannot change once responses have arrived."
+REMINDER_OUTSIDE = (
+    "The reminder goes while the campaign is open: choose a time after it opens and before it "
+    "closes."
+)
+UNKNOWN_LINK_MODE = "Choose how staff reach the survey: shared, personal or both."
 
 IMPORT_MISSING_COLUMNS = "The header lacks the column(s): {columns}."
 IMPORT_UNKNOWN_COLUMNS = "The header has unknown column(s): {columns}."
@@ -84,6 +98,21 @@ class SurveyInputError(ValueError):
 
 class CampaignNotOpen(SurveyInputError):
     """The campaign is closed (`code` "closed") or has not opened yet (`code` "not_open_yet")."""
+
+
+class InvitationUsed(SurveyInputError):
+    """A personal link used a second time (or never made): the page says so kindly, the API
+    answers 410. Nothing is stored."""
+
+    def __init__(self) -> None:
+        super().__init__("invitation_used", INVITATION_USED)
+
+
+class PersonalLinkRequired(SurveyInputError):
+    """A campaign of personal links only, answered without one (the shared link's address)."""
+
+    def __init__(self) -> None:
+        super().__init__("personal_link_required", PERSONAL_LINK_REQUIRED)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -195,6 +224,7 @@ def response_submit(
     school: School | None,
     submission_id: object,
     now: dt.datetime | None = None,
+    invitation: object = None,
 ) -> tuple[Response, bool]:
     """Validate and store one response; returns (response, created).
 
@@ -202,9 +232,17 @@ def response_submit(
     the back button) stores nothing and returns the first response with created False.
     Raises SurveyInputError (CampaignNotOpen for a closed or future campaign) and stores nothing.
     Only the date is kept, never the time, the account, the address or the browser.
+
+    `invitation` is a personal link's token: its invitation is deleted in the transaction that
+    stores the response (surveys.invitations.invitation_consume), and the response is stored
+    exactly as a shared link's, with no reference to it. A token already used raises
+    InvitationUsed and stores nothing; a campaign of personal links only refuses an answer
+    without one (PersonalLinkRequired).
     """
     now = now or timezone.now()
     campaign_open_check(campaign, now)
+    if invitation in (None, "") and campaign.link_mode == LinkMode.PERSONAL:
+        raise PersonalLinkRequired()
     clean_role = role_validate(role)
     clean_answers = answers_validate(codes=_codes(campaign.instrument), answers=answers)
     if school is not None and school.district_id != campaign.district_id:
@@ -223,6 +261,10 @@ def response_submit(
                 submitted_on=timezone.localdate(now),
                 **fields,
             )
+            if invitation not in (None, "") and not invitations.invitation_consume(
+                campaign=campaign, token=invitation
+            ):
+                raise InvitationUsed()
     except IntegrityError:
         # The unique (campaign, submission_id) constraint: this submission is already stored.
         # A concurrent twin waits for the first insert to commit, then lands here too.
@@ -249,10 +291,17 @@ def campaign_create(
     expected_responses: int | None = None,
     exclude_from_benchmarks: bool = False,
     instrument: Instrument | None = None,
+    link_mode: str = LinkMode.SHARED,
+    reminder_at: dt.datetime | None = None,
+    by: User | AnonymousUser | None = None,
 ) -> Campaign:
-    """A new campaign of the district on the current instrument, with a fresh random link token."""
+    """A new campaign of the district on the current instrument, with a fresh random link token.
+    The audit log records who created it (`by`)."""
     if closes_at <= opens_at:
         raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
+    _campaign_links_check(
+        link_mode=link_mode, reminder_at=reminder_at, opens_at=opens_at, closes_at=closes_at
+    )
     campaign = Campaign(
         district=district,
         instrument=instrument or instrument_current(),
@@ -261,15 +310,46 @@ def campaign_create(
         closes_at=closes_at,
         expected_responses=expected_responses,
         exclude_from_benchmarks=exclude_from_benchmarks,
+        link_mode=link_mode,
+        reminder_at=reminder_at,
     )
     with transaction.atomic():
         campaign.full_clean()
         campaign.save()
         queueing.campaign_refresh_request(campaign.pk)
+        audit_change(
+            action=AuditEvent.Action.CAMPAIGN_CREATED,
+            district=district,
+            user=by,
+            detail=f"campaign {campaign.pk} “{campaign.name}”",
+        )
     return campaign
 
 
+def _campaign_links_check(
+    *,
+    link_mode: str,
+    reminder_at: dt.datetime | None,
+    opens_at: dt.datetime,
+    closes_at: dt.datetime,
+) -> None:
+    if link_mode not in LinkMode.values:
+        raise ValidationError({"link_mode": UNKNOWN_LINK_MODE})
+    if reminder_at is not None and not opens_at < reminder_at < closes_at:
+        raise ValidationError({"reminder_at": REMINDER_OUTSIDE})
+
+
 _UNSET: Any = object()
+# The fields whose change the audit log names.
+_AUDITED_FIELDS = (
+    "name",
+    "opens_at",
+    "closes_at",
+    "expected_responses",
+    "exclude_from_benchmarks",
+    "link_mode",
+    "reminder_at",
+)
 
 
 @transaction.atomic
@@ -281,11 +361,19 @@ def campaign_update(
     closes_at: dt.datetime = _UNSET,
     expected_responses: int | None = _UNSET,
     exclude_from_benchmarks: bool = _UNSET,
+    link_mode: str = _UNSET,
+    reminder_at: dt.datetime | None = _UNSET,
+    by: User | AnonymousUser | None = None,
 ) -> Campaign:
     """Change what a leader may change. The opening time is fixed once a response has arrived:
     it decides the campaign's stage, and the stage of stored answers must not move.
+
+    The audit log records the change (`by`): "closed" when it closes the campaign, which also
+    erases the invited addresses in this transaction (surveys.invitations.invitations_erase).
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    was_closed = campaign.is_closed()
+    tracked = {name: getattr(campaign, name) for name in _AUDITED_FIELDS}
     if campaign.is_closed() and (
         (opens_at is not _UNSET and opens_at != campaign.opens_at)
         or (closes_at is not _UNSET and closes_at != campaign.closes_at)
@@ -308,10 +396,35 @@ def campaign_update(
         campaign.expected_responses = expected_responses
     if exclude_from_benchmarks is not _UNSET:
         campaign.exclude_from_benchmarks = exclude_from_benchmarks
+    if link_mode is not _UNSET:
+        campaign.link_mode = link_mode
+    if reminder_at is not _UNSET:
+        campaign.reminder_at = reminder_at
     if campaign.closes_at <= campaign.opens_at:
         raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
+    # A reminder time is checked when it is set, not at every later edit (once sent, it is past).
+    new_reminder = reminder_at is not _UNSET and reminder_at != tracked["reminder_at"]
+    _campaign_links_check(
+        link_mode=campaign.link_mode,
+        reminder_at=campaign.reminder_at if new_reminder else None,
+        opens_at=campaign.opens_at,
+        closes_at=campaign.closes_at,
+    )
     campaign.full_clean()
     campaign.save()
+    changed = [name for name in _AUDITED_FIELDS if getattr(campaign, name) != tracked[name]]
+    closing = not was_closed and campaign.is_closed()
+    if changed:
+        audit_change(
+            action=AuditEvent.Action.CAMPAIGN_CLOSED
+            if closing
+            else AuditEvent.Action.CAMPAIGN_EDITED,
+            district=campaign.district,
+            user=by,
+            detail=f"campaign {campaign.pk} “{campaign.name}”: {', '.join(changed)}",
+        )
+    if closing:
+        invitations.invitations_erase(campaign=campaign, by=by)
     if (before.opens_at, before.closes_at, before.exclude_from_benchmarks) != (
         campaign.opens_at,
         campaign.closes_at,
@@ -322,14 +435,20 @@ def campaign_update(
     return campaign
 
 
-def campaign_close(*, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
-    """Close an open campaign now: later submissions get "closed"."""
+def campaign_close(
+    *,
+    campaign: Campaign,
+    now: dt.datetime | None = None,
+    by: User | AnonymousUser | None = None,
+) -> Campaign:
+    """Close an open campaign now: later submissions get "closed", the invited addresses are
+    erased."""
     now = now or timezone.now()
     if campaign.is_closed(now):
         raise ValidationError(ALREADY_CLOSED)
     if not campaign.is_open(now):
         raise ValidationError(NOT_OPEN_TO_CLOSE)
-    return campaign_update(campaign=campaign, closes_at=now)
+    return campaign_update(campaign=campaign, closes_at=now, by=by)
 
 
 # --- CSV import --------------------------------------------------------------------------------

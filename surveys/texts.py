@@ -100,6 +100,23 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "unknown_role": "The form sent a role this survey does not have.",
         "unknown_school": "The form sent a school this district does not have.",
         "bad_submission_id": "The form was damaged in transit.",
+        "used_title": "Link already used",
+        "used_heading": "This personal link has already been used",
+        "used_body": (
+            "Each personal link answers the survey once, and this one has been used: your "
+            "answers are in, thank you. If you have not answered yourself, tell the person who "
+            "invited you; nothing about who answered what is kept, so they cannot look it up."
+        ),
+        "personal_only_title": "Personal links only",
+        "personal_only_heading": "This survey is answered through personal links",
+        "personal_only_body": (
+            "Each member of staff received their own link by email. Open the survey from that "
+            "mail; if you cannot find it, ask the person who runs the survey to send it again."
+        ),
+        "invitation_used": "This personal link has already been used.",
+        "personal_link_required": (
+            "This survey is answered through the personal link in your email."
+        ),
         "answers_not_a_map": "The form was damaged in transit.",
         "too_many_requests_title": "Please wait a moment",
         "too_many_requests_body": (
@@ -184,6 +201,23 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "unknown_role": "El formulario envió un rol que no existe en esta encuesta.",
         "unknown_school": "El formulario envió una escuela que no es de este distrito.",
         "bad_submission_id": "El formulario se dañó durante el envío.",
+        "used_title": "Enlace ya utilizado",
+        "used_heading": "Este enlace personal ya se utilizó",
+        "used_body": (
+            "Cada enlace personal responde la encuesta una vez, y este ya se utilizó: sus "
+            "respuestas están guardadas, gracias. Si usted no respondió, avise a quien le invitó; "
+            "no se guarda nada que una a las personas con sus respuestas, así que no pueden "
+            "buscarlo."
+        ),
+        "personal_only_title": "Solo enlaces personales",
+        "personal_only_heading": "Esta encuesta se responde con enlaces personales",
+        "personal_only_body": (
+            "Cada persona del personal recibió su propio enlace por correo. Abra la encuesta "
+            "desde ese correo; si no lo encuentra, pida a quien organiza la encuesta que se lo "
+            "envíe de nuevo."
+        ),
+        "invitation_used": "Este enlace personal ya se utilizó.",
+        "personal_link_required": "Esta encuesta se responde con el enlace personal de su correo.",
         "answers_not_a_map": "El formulario se dañó durante el envío.",
         "too_many_requests_title": "Espere un momento",
         "too_many_requests_body": (

@@ -36,6 +36,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="campaign_flyer",
     ),
     path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/",
+        views.campaign_invitations,
+        name="campaign_invitations",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/remind/",
+        views.campaign_remind,
+        name="campaign_remind",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/retry/",
+        views.campaign_invitations_retry,
+        name="campaign_invitations_retry",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/remove/",
+        views.campaign_invitation_remove,
+        name="campaign_invitation_remove",
+    ),
+    path(
         "districts/<slug:slug>/campaigns/<int:campaign_id>/qr.svg",
         views.campaign_qr,
         name="campaign_qr",

@@ -17,8 +17,8 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -27,15 +27,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.request import Request as DRFRequest
 
-from districts.selectors import district_for
-from surveys import services
+from districts.models import District
+from districts.selectors import CAMPAIGNS_NOT_ALLOWED, district_for, may_run_campaigns
+from districts.tokens import is_token
+from surveys import invitations, services
 from surveys.forms import (
     DONT_KNOW,
     CampaignForm,
+    InvitationListForm,
     SurveySubmission,
     survey_submission_parse,
 )
-from surveys.models import Campaign
+from surveys.models import Campaign, Invitation
 from surveys.selectors import (
     campaign_by_token,
     campaign_for,
@@ -75,14 +78,28 @@ def survey_url(request: HttpRequest, campaign: Campaign) -> str:
     return request.build_absolute_uri(path)
 
 
-def _survey_context(request: HttpRequest, campaign: Campaign | None, lang: str) -> dict[str, Any]:
+def _invitation_of(request: HttpRequest) -> str:
+    """A personal link's token: `?i=` when the mail's link opens the page, then the form's
+    hidden field. Anything that could not be a token is dropped (never looked up)."""
+    value = request.POST.get("invitation") or request.GET.get(invitations.LINK_PARAMETER) or ""
+    return value if is_token(value) else ""
+
+
+def _survey_context(
+    request: HttpRequest, campaign: Campaign | None, lang: str, invitation: str = ""
+) -> dict[str, Any]:
     other = [code for code in SURVEY_LANGUAGES if code != lang]
+    # A language switch on a personal link keeps the link's token in the query.
+    keep = f"&{invitations.LINK_PARAMETER}={invitation}" if invitation else ""
     return {
         "lang": lang,
         "t": TEXTS[lang],
         "campaign": campaign,
+        "invitation": invitation,
+        "invitation_query": keep,
         "language_links": [
-            {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}"} for code in other
+            {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}{keep}"}
+            for code in other
         ],
     }
 
@@ -106,8 +123,9 @@ def _unavailable(
     kind: str,
     status: int,
     message: str = "",
+    invitation: str = "",
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
+    context = _survey_context(request, campaign, lang, invitation)
     texts = TEXTS[lang]
     date = ""
     if campaign is not None and kind == "not_open":
@@ -170,7 +188,7 @@ def _survey_form(
     errors: dict[str, str] | None = None,
     fresh: bool = False,
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
+    context = _survey_context(request, campaign, lang, submission.invitation)
     categories = _questions(campaign, lang, submission.chosen)
     context |= {
         "categories": categories,
@@ -187,7 +205,7 @@ def _survey_form(
 def _survey_review(
     request: HttpRequest, campaign: Campaign, lang: str, submission: SurveySubmission
 ) -> HttpResponse:
-    context = _survey_context(request, campaign, lang)
+    context = _survey_context(request, campaign, lang, submission.invitation)
     categories = _questions(campaign, lang, submission.chosen)
     total = sum(len(category["items"]) for category in categories)
     unanswered = total - len(submission.chosen)
@@ -202,10 +220,16 @@ def _survey_review(
 
 
 def _bad_input(
-    request: HttpRequest, campaign: Campaign, lang: str, error: services.SurveyInputError
+    request: HttpRequest,
+    campaign: Campaign,
+    lang: str,
+    error: services.SurveyInputError,
+    invitation: str = "",
 ) -> HttpResponse:
     message = TEXTS[lang].get(error.code, TEXTS[lang]["bad_body"]).format(**error.params)
-    return _unavailable(request, campaign, lang, "bad", status=400, message=message)
+    return _unavailable(
+        request, campaign, lang, "bad", status=400, message=message, invitation=invitation
+    )
 
 
 def _throttled(request: HttpRequest, token: str) -> bool:
@@ -233,13 +257,21 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return _unavailable(request, campaign, lang, "closed", status=410)
     if not campaign.is_open(now):
         return _unavailable(request, campaign, lang, "not_open", status=403)
+    # A personal link (issue 15): its token rides in the query of the mail's link, then in the
+    # form's body; it is checked here so that a used link says so before anyone fills the form.
+    raw_invitation = request.POST.get("invitation") or request.GET.get(invitations.LINK_PARAMETER)
+    invitation = _invitation_of(request)
+    if raw_invitation and not invitations.invitation_exists(campaign=campaign, token=invitation):
+        return _unavailable(request, campaign, lang, "used", status=410)
+    if not invitation and not campaign.takes_shared_link:
+        return _unavailable(request, campaign, lang, "personal_only", status=403)
 
     if request.method == "GET":
         return _survey_form(
             request,
             campaign,
             lang,
-            SurveySubmission(submission_id=str(uuid.uuid4())),
+            SurveySubmission(submission_id=str(uuid.uuid4()), invitation=invitation),
             fresh=True,
         )
 
@@ -251,7 +283,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             services.role_validate(submission.role)
         services.submission_id_parse(submission.submission_id)
     except services.SurveyInputError as error:
-        return _bad_input(request, campaign, lang, error)
+        return _bad_input(request, campaign, lang, error, invitation)
+    submission.invitation = invitation
     if not submission.submission_id:
         submission.submission_id = str(uuid.uuid4())
 
@@ -269,7 +302,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return _survey_review(request, campaign, lang, submission)
 
     if _throttled(request, token):
-        context = _survey_context(request, campaign, lang)
+        context = _survey_context(request, campaign, lang, invitation)
         return _survey_page(request, "surveys/throttled.html", context, status=429)
     try:
         services.response_submit(
@@ -278,11 +311,16 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             role=submission.role,
             school=submission.school,
             submission_id=submission.submission_id,
+            invitation=invitation or None,
         )
     except services.CampaignNotOpen:
         return _unavailable(request, campaign, lang, "closed", status=410)
+    except services.InvitationUsed:
+        return _unavailable(request, campaign, lang, "used", status=410)
+    except services.PersonalLinkRequired:
+        return _unavailable(request, campaign, lang, "personal_only", status=403)
     except services.SurveyInputError as error:
-        return _bad_input(request, campaign, lang, error)
+        return _bad_input(request, campaign, lang, error, invitation)
     # 303: the browser GETs the thank-you page, so a reload there does not post again.
     thanks = HttpResponseRedirect(
         f"{reverse('survey_thanks', kwargs={'token': token})}?lang={lang}"
@@ -302,6 +340,15 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- the leaders' campaign pages ---------------------------------------------------------------
+
+
+def _run_district(request: HttpRequest, slug: str) -> District:
+    """The district, for a page that runs its campaigns: 404 outside the user's districts (as
+    everywhere), 403 for a principal, who reads results and runs no survey."""
+    district = district_for(request.user, slug)
+    if not may_run_campaigns(user=request.user, district=district):
+        raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
+    return district
 
 
 def _response_rate(n_responses: int, expected: int | None) -> float | None:
@@ -326,7 +373,12 @@ def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "surveys/campaign_list.html",
-        {"district": district, "current_district": district, "rows": rows},
+        {
+            "district": district,
+            "current_district": district,
+            "rows": rows,
+            "runs_campaigns": may_run_campaigns(user=request.user, district=district),
+        },
     )
 
 
@@ -339,7 +391,7 @@ def _status(campaign: Campaign, now: Any) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     now = timezone.localtime().replace(second=0, microsecond=0)
     form = CampaignForm(
         request.POST or None,
@@ -347,7 +399,9 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            campaign = services.campaign_create(district=district, **form.cleaned_data)
+            campaign = services.campaign_create(
+                district=district, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             _errors_onto(form, error)
         else:
@@ -377,7 +431,7 @@ def _errors_onto(form: CampaignForm, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     locked = campaign_response_count(campaign) > 0
     closed = campaign.is_closed()
@@ -391,7 +445,7 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
         if closed:
             data.pop("closes_at", None)
         try:
-            services.campaign_update(campaign=campaign, **data)
+            services.campaign_update(campaign=campaign, by=request.user, **data)
         except ValidationError as error:
             _errors_onto(form, error)
         else:
@@ -413,10 +467,10 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     try:
-        services.campaign_close(campaign=campaign)
+        services.campaign_close(campaign=campaign, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -429,7 +483,7 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     n_responses = campaign_response_count(campaign)
     rate = _response_rate(n_responses, campaign.expected_responses)
@@ -447,6 +501,7 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
             "rate": rate,
             "low_rate": rate is not None and rate < REPRESENTATIVE_SHARE,
             "low_response_warning": LOW_RESPONSE_WARNING,
+            "invitation_summary": invitations.invitation_summary(campaign=campaign, now=now),
         },
     )
 
@@ -454,7 +509,7 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     return render(
         request,
@@ -474,7 +529,7 @@ def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 @require_http_methods(["GET", "HEAD"])
 def campaign_qr(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     """The survey link as a QR code, drawn here as SVG: no request leaves for another host."""
-    district = district_for(request.user, slug)
+    district = _run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     code = segno.make(survey_url(request, campaign), error="m", micro=False)
     svg = io.BytesIO()
@@ -482,3 +537,134 @@ def campaign_qr(request: HttpRequest, slug: str, campaign_id: int) -> HttpRespon
     response = HttpResponse(svg.getvalue(), content_type="image/svg+xml")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+# --- personal links: the invitations page --------------------------------------------------------
+
+INVITATIONS_ADDED = "{invited} address(es) invited: their personal links are on their way."
+INVITATIONS_SKIPPED = "{already} address(es) were already invited and were skipped."
+INVITATIONS_NONE_NEW = "Every address of the list was already invited: nothing new was sent."
+REMINDER_STARTED = "A reminder is on its way to the {n} invited who have not answered."
+RETRY_STARTED = "{n} mail(s) are being sent again."
+INVITATION_REMOVED = "The address is taken back: it no longer counts as invited."
+
+
+def _link_base(request: HttpRequest) -> str:
+    """The address a mailed link starts with: PUBLIC_URL, else this page's own."""
+    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+
+
+def _mail_to_files() -> str:
+    """The folder mails are written to when no mail server is configured (the embedded
+    default), so the page can say where they went; "" when mail is really sent."""
+    mailer: dict[str, Any] = settings.MAILERS.get("default", {})
+    if mailer.get("BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
+        return str(mailer["OPTIONS"]["file_path"])
+    return ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_invitations(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """Invited, answered and the rate, overall and by school; the mails not delivered; the list
+    form; the reminder button. Counts only once the campaign is closed."""
+    district = _run_district(request, slug)
+    campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
+    form = InvitationListForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = invitations.invitations_add(
+                campaign=campaign,
+                entries=invitations.entries_from_text(form.text()),
+                by=request.user,
+                link_base=_link_base(request),
+            )
+        except invitations.InvitationError as error:
+            problems = error.problems
+        else:
+            if outcome.invited:
+                messages.success(request, INVITATIONS_ADDED.format(invited=outcome.invited))
+                if outcome.already_invited:
+                    messages.info(
+                        request, INVITATIONS_SKIPPED.format(already=outcome.already_invited)
+                    )
+            else:
+                messages.info(request, INVITATIONS_NONE_NEW)
+            return redirect("campaign_invitations", slug=district.slug, campaign_id=campaign.pk)
+    now = timezone.now()
+    summary = invitations.invitation_summary(campaign=campaign, now=now)
+    return render(
+        request,
+        "surveys/campaign_invitations.html",
+        {
+            "district": district,
+            "current_district": district,
+            "campaign": campaign,
+            "status": _status(campaign, now),
+            "summary": summary,
+            "form": form,
+            "problems": problems,
+            "mail_to_files": _mail_to_files(),
+            "link_mode_label": invitations.link_mode_label(campaign.link_mode),
+        },
+        status=400 if problems or form.errors else 200,
+    )
+
+
+def _invitations_action(
+    request: HttpRequest, slug: str, campaign_id: int
+) -> tuple[District, Campaign]:
+    district = _run_district(request, slug)
+    return district, campaign_for(request.user, district=district, campaign_id=campaign_id)
+
+
+def _back_to_invitations(district: District, campaign: Campaign) -> HttpResponse:
+    return redirect("campaign_invitations", slug=district.slug, campaign_id=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_remind(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """One reminder to every invitation sent and not used yet."""
+    district, campaign = _invitations_action(request, slug, campaign_id)
+    try:
+        _, addresses = invitations.reminders_request(campaign=campaign, by=request.user)
+    except invitations.InvitationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, REMINDER_STARTED.format(n=addresses))
+    return _back_to_invitations(district, campaign)
+
+
+@login_required
+@require_POST
+def campaign_invitations_retry(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """Send again every mail that was not delivered."""
+    district, campaign = _invitations_action(request, slug, campaign_id)
+    try:
+        count = invitations.invitations_retry(campaign=campaign, by=request.user)
+    except invitations.InvitationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, RETRY_STARTED.format(n=count))
+    return _back_to_invitations(district, campaign)
+
+
+@login_required
+@require_POST
+def campaign_invitation_remove(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
+    """Take back an address whose mail was not delivered (its id in the form)."""
+    district, campaign = _invitations_action(request, slug, campaign_id)
+    value = request.POST.get("invitation", "")
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise Http404("No such invitation.")
+    try:
+        invitations.invitation_remove(campaign=campaign, invitation_id=int(value), by=request.user)
+    except Invitation.DoesNotExist as missing:
+        raise Http404("No such invitation.") from missing
+    except invitations.InvitationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, INVITATION_REMOVED)
+    return _back_to_invitations(district, campaign)
