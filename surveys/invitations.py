@@ -208,10 +208,12 @@ def invitees_validate(*, campaign: Campaign, entries: Sequence[Entry]) -> list[I
     unknown_schools: list[str] = []
     invitees: dict[str, Invitee] = {}
     for entry in entries:
+        # Addresses compare in lower case: mail systems treat them so in practice.
+        email = entry.email.strip().lower()
         try:
-            if len(entry.email) > 254:
+            if len(email) > 254:
                 raise ValidationError("too long")
-            validate_email(entry.email)
+            validate_email(email)
         except ValidationError:
             bad_addresses.append(entry.email[:80])
             continue
@@ -221,7 +223,7 @@ def invitees_validate(*, campaign: Campaign, entries: Sequence[Entry]) -> list[I
             if school is None:
                 unknown_schools.append(entry.school.strip()[:80])
                 continue
-        invitees.setdefault(entry.email, Invitee(email=entry.email, school=school))
+        invitees.setdefault(email, Invitee(email=email, school=school))
     problems = []
     if bad_addresses:
         problems.append(INVITE_BAD_ADDRESSES.format(addresses=_named(bad_addresses)))
@@ -285,8 +287,16 @@ def invitations_add(
         for invitee in invitees
     }
     with transaction.atomic():
-        # One list at a time per campaign: two pastes of the same address cannot both pass.
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk").get()
+        # One list at a time per campaign: two pastes of the same address cannot both pass; and
+        # a campaign closed meanwhile (its addresses erased in the close's transaction) takes
+        # none.
+        locked = Campaign.objects.select_for_update().only("closes_at", "link_mode").get(
+            pk=campaign.pk
+        )
+        if locked.is_closed(now):
+            raise InvitationError(INVITE_CLOSED)
+        if not locked.takes_personal_links:
+            raise InvitationError(INVITE_SHARED_ONLY)
         known: set[str] = set()
         for chunk in _chunks(list(digests.values())):
             known.update(
