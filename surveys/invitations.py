@@ -290,8 +290,8 @@ def invitations_add(
         # One list at a time per campaign: two pastes of the same address cannot both pass; and
         # a campaign closed meanwhile (its addresses erased in the close's transaction) takes
         # none.
-        locked = Campaign.objects.select_for_update().only("closes_at", "link_mode").get(
-            pk=campaign.pk
+        locked = (
+            Campaign.objects.select_for_update().only("closes_at", "link_mode").get(pk=campaign.pk)
         )
         if locked.is_closed(now):
             raise InvitationError(INVITE_CLOSED)

@@ -136,7 +136,7 @@ def test_a_campaign_of_the_shared_link_only_invites_no_one(
     assert not Invitation.objects.exists()
 
 
-# --- one mail, one answer ------------------------------------------------------------------------
+# --- one mail, one answer ---------------------------------------------------------------------
 
 
 def test_an_invited_address_gets_one_mail_with_its_personal_link(
@@ -398,7 +398,7 @@ def test_the_invitations_page_shows_the_counts_in_a_fixed_number_of_queries(
     assert "550 5.1.1 No such mailbox" in html
 
 
-# --- mails that fail -----------------------------------------------------------------------------
+# --- mails that fail -------------------------------------------------------------------------
 
 
 def test_each_refused_address_is_counted_on_the_page_and_the_others_are_sent(
@@ -466,11 +466,12 @@ def test_the_command_sends_with_a_progress_bar(
     out, err = capsys.readouterr()
     assert "2 address(es) invited, 0 already invited." in out
     assert "2 mail(s) sent, 0 not delivered." in out
-    assert "invitations: 100%" in err and "2/2" in err
+    assert "invitations: 100%" in err
+    assert "2/2" in err
     assert all("https://journeys.example.org/s/" in m.body for m in mail.outbox)
 
 
-# --- closing --------------------------------------------------------------------------------------
+# --- closing ----------------------------------------------------------------------------------
 
 
 def _every_text_value() -> list[str]:
@@ -539,7 +540,7 @@ def test_a_closed_campaign_sends_no_mail_and_invites_no_one(
     assert mail.outbox == []
 
 
-# --- the API ---------------------------------------------------------------------------------------
+# --- the API ----------------------------------------------------------------------------------
 
 
 def test_the_api_invites_counts_and_reminds(

@@ -30,7 +30,7 @@ class Mailbox:
 
     received: list[tuple[list[str], Message]] = field(default_factory=list)
 
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_RCPT(  # aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: Any
     ) -> str:
         if address.startswith("bounce@"):
@@ -38,7 +38,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(  # aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any
     ) -> str:
         self.received.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
