@@ -50,7 +50,7 @@ def invite_principal(
 
 def mailed_link() -> str:
     (message,) = mail.outbox
-    (link,) = dict.fromkeys(JOIN_LINK.findall(message.body))
+    (link,) = dict.fromkeys(JOIN_LINK.findall(str(message.body)))
     return link
 
 
@@ -82,6 +82,7 @@ def test_a_leader_invites_a_principal_who_sets_a_password_and_joins(
     assert joined["Location"] == "/districts/maple-valley/"
     pat = User.objects.get(username="pat")
     membership = Membership.objects.get(user=pat)
+    assert membership.school is not None
     assert (membership.kind, membership.school.name) == ("principal", "Maple Elementary")
     assert visitor.get("/districts/maple-valley/").status_code == 200  # signed in
     # Used up: the same link no longer works.
@@ -124,7 +125,7 @@ def test_an_invitation_expires_after_7_days(
 def test_someone_with_an_account_logs_in_then_joins_with_one_button(
     leader_of_maple: Any, maple: District, django_capture_on_commit_callbacks: Any
 ) -> None:
-    existing = UserFactory(username="pat", email="Pat@Maple.k12.or.us")
+    existing: Any = UserFactory(username="pat", email="Pat@Maple.k12.or.us")
     invite_principal(leader_of_maple, maple, django_capture_on_commit_callbacks)
     link = mailed_link()
     asked = Client().get(join_path(link)).content.decode()
@@ -142,7 +143,7 @@ def test_an_invitation_is_for_its_address_only(
 ) -> None:
     invite_principal(leader_of_maple, maple, django_capture_on_commit_callbacks)
     token = parse_qs(urlsplit(mailed_link()).query)["token"][0]
-    other = UserFactory(username="someone.else")
+    other: Any = UserFactory(username="someone.else")
     refused = signed_in(other).post("/accounts/join/", {"token": token})
     assert refused.status_code == 400
     assert "This invitation is for pat@maple.k12.or.us" in refused.content.decode()
@@ -186,7 +187,7 @@ def test_a_leader_removes_a_principal_but_not_themselves(
     leader_of_maple: Any, maple: District
 ) -> None:
     principal = UserFactory(username="pat")
-    membership = MembershipFactory(
+    membership: Any = MembershipFactory(
         user=principal, district=maple, kind="principal", school=maple.schools.first()
     )
     client = signed_in(leader_of_maple)

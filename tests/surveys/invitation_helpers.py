@@ -39,7 +39,7 @@ def links_by_address() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for message in mail.outbox:
         (address,) = message.to
-        found.setdefault(address, []).extend(dict.fromkeys(LINK.findall(message.body)))
+        found.setdefault(address, []).extend(dict.fromkeys(LINK.findall(str(message.body))))
     return found
 
 

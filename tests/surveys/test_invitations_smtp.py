@@ -91,7 +91,9 @@ def test_invitations_go_through_a_real_smtp_server_and_a_refused_mailbox_is_coun
     assert (
         message["Subject"] == "Maple Valley School District: your personal link to the staff survey"
     )
-    body = message.get_payload(decode=True).decode("utf-8")
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    body = payload.decode("utf-8")
     (link,) = dict.fromkeys(LINK.findall(body))
 
     bounced = Invitation.objects.get(email="bounce@maple.k12.or.us")
