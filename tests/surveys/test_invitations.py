@@ -658,3 +658,32 @@ def test_a_principal_neither_invites_nor_reads_the_invitations(
     assert client.post(api, {"emails": STAFF}, content_type="application/json").status_code == 403
     assert client.post(f"/api/v1/campaigns/{personal.pk}/reminders/").status_code == 403
     assert not Invitation.objects.exists()
+
+
+# --- the worker and the beat -----------------------------------------------------------------
+
+
+def test_celery_finds_the_mail_tasks_and_beat_sweeps_the_invitations() -> None:
+    from celery import current_app
+    from django.conf import settings
+
+    current_app.loader.import_default_modules()
+    assert {
+        "surveys.tasks.send_invitations",
+        "surveys.tasks.sweep_invitations",
+        "districts.tasks.send_membership_invitation",
+    } <= set(current_app.tasks)
+    entry = settings.CELERY_BEAT_SCHEDULE["surveys-sweep-invitations"]
+    assert (entry["task"], entry["schedule"]) == ("surveys.tasks.sweep_invitations", 60.0)
+
+
+def test_the_embedded_beat_erases_the_addresses_of_a_campaign_closed_by_its_date(
+    personal: Campaign, django_capture_on_commit_callbacks: Any
+) -> None:
+    from journeys.embedded_beat import embedded_sweep
+
+    invite(personal, STAFF, django_capture_on_commit_callbacks)
+    Campaign.objects.filter(pk=personal.pk).update(closes_at=timezone.now())
+    embedded_sweep()
+    assert not Invitation.objects.exists()
+    assert InvitationTally.objects.get(campaign=personal).answered == 0
