@@ -172,7 +172,7 @@ def test_a_principals_view_on_desktop_and_phone(
     campaign = maple_campaign_with_a_school_of_three(maple)
     peer_districts(5)
     onpoint_services.benchmarks_rebuild()
-    principal = UserFactory(username="principal.elementary")
+    principal: Any = UserFactory(username="principal.elementary")
     MembershipFactory(
         user=principal, district=maple, kind="principal", school=maple.schools.get(name=OPEN_SCHOOL)
     )

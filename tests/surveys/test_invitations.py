@@ -15,6 +15,9 @@ from django.core.management import call_command
 from django.db import models
 from django.test import Client
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from districts.models import AuditEvent, District
 from surveys import invitations, services
@@ -687,3 +690,41 @@ def test_the_embedded_beat_erases_the_addresses_of_a_campaign_closed_by_its_date
     embedded_sweep()
     assert not Invitation.objects.exists()
     assert InvitationTally.objects.get(campaign=personal).answered == 0
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(body=st.one_of(JSON, st.fixed_dictionaries({"emails": JSON})))
+def test_random_json_to_the_invitations_api_never_errs_or_stores_half(
+    personal: Campaign, leader_of_maple: Any, body: Any
+) -> None:
+    before = (Invitation.objects.count(), InvitationTally.objects.count())
+    answer = signed_in(leader_of_maple).post(
+        f"/api/v1/campaigns/{personal.pk}/invitations/", body, content_type="application/json"
+    )
+    assert answer.status_code in {201, 400}, (body, answer.content)
+    if answer.status_code == 400:
+        assert (Invitation.objects.count(), InvitationTally.objects.count()) == before
+        assert answer.json()["detail"]
+
+
+def test_an_upload_that_is_not_utf8_is_refused_on_the_page(
+    personal: Campaign, leader_of_maple: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("staff.csv", "ana@maple.k12.or.us, École\n".encode("latin-1"))
+    page = signed_in(leader_of_maple).post(invitations_url(personal), {"file": upload})
+    assert page.status_code == 400
+    assert invitations.INVITE_NOT_UTF8 in page.content.decode()
+    assert not Invitation.objects.exists()
