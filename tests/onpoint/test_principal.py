@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from districts.models import District, School
+from districts.models import District, Membership, School
 from onpoint.charts import SUPPRESSED_FEW
 from onpoint.selectors import campaign_scores, campaign_scores_for
 from surveys.models import Campaign
@@ -260,3 +260,26 @@ def test_a_principal_runs_no_campaign(maple: District, running: Campaign) -> Non
     assert running.name == "Maple open survey"
     assert not School.objects.filter(name="New").exists()
     assert cast(Campaign, running).is_open()
+
+
+def test_the_demo_principal_sees_maple_and_one_school(settings: Any) -> None:
+    from django.core.management import call_command
+
+    from demo.seed import DEMO_PASSWORD
+    from demo.world import MAPLE_SLUG
+
+    settings.DEBUG = True
+    call_command("seed_demo", "--districts", "20", stdout=io.StringIO())
+    client = Client()
+    assert client.login(username="principal", password=DEMO_PASSWORD)
+    assert client.get("/")["Location"] == f"/districts/{MAPLE_SLUG}/"
+    maple = District.objects.get(slug=MAPLE_SLUG)
+    released = (
+        Campaign.objects.filter(district=maple, result__isnull=False).order_by("-opens_at").first()
+    )
+    assert released is not None
+    own = Membership.objects.get(user__username="principal").school
+    assert own is not None
+    body = client.get(f"/api/v1/campaigns/{released.pk}/scores/").json()
+    assert [group["school"] for group in body["by_school"]] in ([], [own.name])
+    assert len(maple.schools.all()) > 1  # there are other schools to keep out
