@@ -498,6 +498,8 @@ def reminders_request(
         raise InvitationError(INVITE_CLOSED)
     with transaction.atomic():
         locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.is_closed(now):  # closed meanwhile: its addresses are erased
+            raise InvitationError(INVITE_CLOSED)
         if scheduled:
             planned, last = locked.reminder_at, locked.reminded_at
             if planned is None or planned > now or (last is not None and last >= planned):
@@ -649,7 +651,10 @@ def invitations_sweep(*, now: dt.datetime | None = None) -> SweepOutcome:
         .order_by("pk")
     )
     for campaign in due:
-        _, addresses = reminders_request(campaign=campaign, by=None, now=now, scheduled=True)
+        try:
+            _, addresses = reminders_request(campaign=campaign, by=None, now=now, scheduled=True)
+        except InvitationError:
+            continue  # closed meanwhile: no reminder after the close
         if addresses:
             outcome.reminded_campaign_ids.append(campaign.pk)
     return outcome
