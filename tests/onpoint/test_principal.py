@@ -121,8 +121,10 @@ def walk(
             if response.status_code != 200:
                 continue
             answered.append(url)
+            # (A PDF's text is compressed: this reads pages, CSV and JSON; the board's PDF report
+            # takes its numbers from the same campaign_scores_for.)
             found = numbers_of_another_school(
-                response.content.decode(), response.get("Content-Type", "")
+                response.content.decode(errors="replace"), response.get("Content-Type", "")
             )
             if found:
                 leaks[url] = found

@@ -728,3 +728,25 @@ def test_an_upload_that_is_not_utf8_is_refused_on_the_page(
     assert page.status_code == 400
     assert invitations.INVITE_NOT_UTF8 in page.content.decode()
     assert not Invitation.objects.exists()
+
+
+def test_an_uploaded_list_invites_its_addresses_with_their_schools(
+    personal: Campaign, leader_of_maple: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "staff.csv",
+        (
+            "\ufeffemail,school\r\nana@maple.k12.or.us,Maple Elementary\r\nben@maple.k12.or.us,\r\n"
+        ).encode(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        page = signed_in(leader_of_maple).post(invitations_url(personal), {"file": upload})
+    assert page.status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@maple.k12.or.us", "ben@maple.k12.or.us"]
+    summary = invitations.invitation_summary(campaign=personal)
+    assert [(s.school, s.invited) for s in summary.by_school] == [
+        ("Maple Elementary", 1),
+        (None, 1),
+    ]
