@@ -95,8 +95,9 @@ bench-quick: venv
 
 lock:
 	$(BIN)/pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 -o requirements/base.txt -q
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements/dev.txt -q
+	@# The runtime lock takes the dev lock's versions: both are audited together and must agree.
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.12 -c requirements/dev.txt -o requirements/base.txt -q
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .mypy_cache .ruff_cache
