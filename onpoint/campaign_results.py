@@ -29,6 +29,7 @@ from onpoint.method.structure import (
 )
 from onpoint.selectors import BenchmarkSet, CampaignScores, CampaignSummary
 from surveys.models import Campaign
+from surveys.participation import response_rate
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ def campaign_results_of(*, campaign: Campaign, scores: CampaignScores) -> Campai
         onpoint=onpoint,
         onpoint_percentile=scores.percentile_ranks.get(ONPOINT) if onpoint.reported else None,
         onpoint_benchmark=stage_benchmarks[ONPOINT],
-        response_rate=scores.n_responses / expected if expected else None,
+        response_rate=response_rate(scores.n_responses, expected),
         landmarks=[scores.landmarks[key] for key in LANDMARK_KEYS if key in scores.landmarks],
         score_rows=[
             ScoreRow(

@@ -42,6 +42,7 @@ from onpoint.method.structure import ONPOINT, STAGES
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.selectors import BenchmarkSet, CampaignScores, CampaignSummary
 from surveys.models import Campaign
+from surveys.participation import response_rate
 
 # --- stages in SQL ---------------------------------------------------------------------------
 
@@ -453,8 +454,7 @@ class OpenCampaign:
 
     @property
     def response_rate(self) -> float | None:
-        expected = self.campaign.expected_responses
-        return self.n_responses / expected if expected else None
+        return response_rate(self.n_responses, self.campaign.expected_responses)
 
 
 def open_campaigns_of(

@@ -32,7 +32,7 @@ from districts.services import schools_expected_responses_set
 from surveys import rate_limit, services, texts
 from surveys.forms import CampaignForm, NewCampaignForm, SchoolsExpectedForm, SurveyForm
 from surveys.models import Campaign
-from surveys.participation import campaign_participation
+from surveys.participation import campaign_participation, response_rate
 from surveys.selectors import (
     campaign_by_token,
     campaign_for,
@@ -258,10 +258,6 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 # --- the leaders' campaign pages ---------------------------------------------------------------
 
 
-def _response_rate(n_responses: int, expected: int | None) -> float | None:
-    return n_responses / expected if expected else None
-
-
 def _render_in_district_time(
     request: HttpRequest, district: District, template: str, context: dict[str, Any]
 ) -> HttpResponse:
@@ -279,9 +275,7 @@ def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "status": _status(campaign, now),
-            "rate": _response_rate(
-                getattr(campaign, "n_responses", 0), campaign.expected_responses
-            ),
+            "rate": response_rate(getattr(campaign, "n_responses", 0), campaign.expected_responses),
         }
         for campaign in campaign_list(district=district)
     ]
