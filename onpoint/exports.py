@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from onpoint.charts import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
+from onpoint.charts.base import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.structure import (

@@ -1,0 +1,197 @@
+"""The campaign dashboard's stakeholder alignment (method section 7, "the elephant"): how each
+role sees the four categories, and where the roles are divided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from onpoint.charts.base import (
+    GRID,
+    OKABE_ITO,
+    SCORE_AXIS,
+    SERIES_COLOURS,
+    SERIES_SYMBOLS,
+    Chart,
+    DataTable,
+    NamedScores,
+    _join,
+    _layout,
+    _plotted,
+    _sentence,
+    _value,
+    score_text,
+    whole,
+    whole_text,
+)
+from onpoint.method.structure import (
+    CATEGORY_KEYS,
+    CATEGORY_LABELS,
+    DIVIDED_GAP,
+    ROLE_LABELS,
+)
+
+
+@dataclass(frozen=True)
+class RoleGap:
+    """One category's perception gap as stored (method section 7); all None without a gap."""
+
+    gap: float | None
+    high_role: str | None
+    low_role: str | None
+    divided: bool
+
+
+def stakeholder_alignment(
+    *, key: str, by_role: Sequence[NamedScores], gaps: Mapping[str, RoleGap]
+) -> Chart:
+    """Where roles see the initiative differently (method section 7, "the elephant"): each
+    category's reported role scores as dots on one line, the gap drawn between the highest and
+    the lowest, divided categories (gap of 15 points or more) flagged in their label."""
+    category_labels = {
+        category: CATEGORY_LABELS[category]
+        + (" (divided)" if gaps.get(category, _NO_GAP).divided else "")
+        for category in CATEGORY_KEYS
+    }
+    traces: list[dict[str, Any]] = []
+    gap_x: list[float | None] = []
+    gap_y: list[str | None] = []
+    for category in CATEGORY_KEYS:
+        gap = gaps.get(category, _NO_GAP)
+        if gap.divided and gap.high_role and gap.low_role:
+            high = _role_value(by_role, gap.high_role, category)
+            low = _role_value(by_role, gap.low_role, category)
+            if high is not None and low is not None:
+                gap_x += [_plotted(low), _plotted(high), None]
+                gap_y += [category_labels[category], category_labels[category], None]
+    if gap_x:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": gap_x,
+                "y": gap_y,
+                "line": {"color": OKABE_ITO["vermillion"], "width": 6},
+                "opacity": 0.35,
+                "name": f"Divided: a gap of {DIVIDED_GAP} points or more",
+                "hoverinfo": "skip",
+            }
+        )
+    for index, group in enumerate(by_role):
+        role_label = ROLE_LABELS.get(group.name, group.name)
+        shown = [
+            (category, value)
+            for category in CATEGORY_KEYS
+            if (value := _value(group.scores.get(category))) is not None
+        ]
+        if not shown:
+            continue
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [_plotted(value) for _, value in shown],
+                "y": [category_labels[category] for category, _ in shown],
+                "marker": {
+                    "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                    "symbol": SERIES_SYMBOLS[index % len(SERIES_SYMBOLS)],
+                    "size": 12,
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "name": role_label,
+                "customdata": [
+                    f"{role_label}, {CATEGORY_LABELS[category]}: {whole(value)}"
+                    for category, value in shown
+                ],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+
+    known = [(c, g) for c in CATEGORY_KEYS if (g := gaps.get(c, _NO_GAP)).gap is not None]
+    if not known:
+        summary = _sentence(
+            "fewer than two roles have a reported score in any category, so the roles' "
+            "views cannot be compared yet"
+        )
+    else:
+        category, widest = max(known, key=lambda pair: pair[1].gap or 0.0)
+        assert widest.gap is not None
+        assert widest.high_role
+        assert widest.low_role
+        high = _role_value(by_role, widest.high_role, category)
+        low = _role_value(by_role, widest.low_role, category)
+        divided = [CATEGORY_LABELS[c] for c, g in known if g.divided]
+        summary = _sentence(
+            f"roles see {CATEGORY_LABELS[category]} most differently: "
+            f"{_role_plural(widest.high_role)} score it {whole_text(high)} and "
+            f"{_role_plural(widest.low_role)} {whole_text(low)}, a gap of {whole(widest.gap)} "
+            "points",
+            (
+                f"{_join(divided)} {'is' if len(divided) == 1 else 'are'} divided (a gap of "
+                f"{DIVIDED_GAP} points or more)"
+                if divided
+                else f"no category is divided (a gap of {DIVIDED_GAP} points or more)"
+            ),
+        )
+
+    columns = ["Category", *(ROLE_LABELS.get(g.name, g.name) for g in by_role), "Gap", "Divided"]
+    rows = []
+    for category in CATEGORY_KEYS:
+        gap = gaps.get(category, _NO_GAP)
+        gap_text = (
+            f"{whole(gap.gap)} ({ROLE_LABELS.get(gap.high_role or '', gap.high_role)} vs "
+            f"{ROLE_LABELS.get(gap.low_role or '', gap.low_role)})"
+            if gap.gap is not None
+            else "fewer than two roles reported"
+        )
+        rows.append(
+            (
+                CATEGORY_LABELS[category],
+                *(score_text(g.scores.get(category)) for g in by_role),
+                gap_text,
+                "yes" if gap.divided else "no",
+            )
+        )
+    height = 300
+    return Chart(
+        key=key,
+        title="Stakeholder alignment: how each role sees the four categories",
+        summary=summary,
+        figure={
+            "data": traces,
+            "layout": _layout(
+                height=height,
+                xaxis=SCORE_AXIS,
+                yaxis={
+                    "type": "category",
+                    "categoryorder": "array",
+                    # Strategy first, at the top.
+                    "categoryarray": [category_labels[c] for c in reversed(CATEGORY_KEYS)],
+                    "gridcolor": GRID,
+                },
+                margin={"l": 16, "r": 16, "t": 12, "b": 48},
+            ),
+        },
+        table=DataTable(
+            caption="Category scores by role, with each category's perception gap",
+            columns=tuple(columns),
+            rows=tuple(rows),
+        ),
+    )
+
+
+_NO_GAP: Final = RoleGap(gap=None, high_role=None, low_role=None, divided=False)
+
+
+def _role_value(by_role: Sequence[NamedScores], role: str, category: str) -> float | None:
+    for group in by_role:
+        if group.name == role:
+            return _value(group.scores.get(category))
+    return None
+
+
+def _role_plural(role: str) -> str:
+    label = ROLE_LABELS.get(role, role)
+    return label[:1].lower() + label[1:] + ("" if label.endswith("staff") else "s")

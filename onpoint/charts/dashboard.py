@@ -1,0 +1,390 @@
+"""The campaign dashboard's charts: the Onpoint score among districts at its stage, Instructional
+Design by role in learning, and the scores by school. (Its growth curves are
+onpoint.charts.journey's; its stakeholder alignment is onpoint.charts.alignment.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from onpoint.charts.base import (
+    FEW_COUNT,
+    MEDIAN_COLOUR,
+    NOT_PUBLISHED,
+    OKABE_ITO,
+    SCORE_AXIS,
+    SERIES_COLOURS,
+    Chart,
+    DataTable,
+    NamedScores,
+    _layout,
+    _plotted,
+    _published,
+    _sentence,
+    _value,
+    count_text,
+    percentile_text,
+    score_text,
+    whole,
+    whole_text,
+)
+from onpoint.charts.stages import (
+    StagePoint,
+    _points_at,
+    _points_trace,
+    _stage_axis,
+)
+from onpoint.method.benchmarks import Benchmark
+from onpoint.method.scoring import Score
+from onpoint.method.structure import (
+    CATEGORY_KEYS,
+    CATEGORY_LABELS,
+    ONPOINT,
+    SCORE_LABELS,
+    STAGE_LABELS,
+    STAGES,
+)
+
+
+def onpoint_standing(
+    *,
+    key: str,
+    score: Score,
+    percentile_rank: float | None,
+    benchmark: Benchmark | None,
+    stage: str,
+) -> Chart:
+    """The Onpoint score against its stage's national distribution (10th-90th and 25th-75th
+    percentile bars, the median), with its percentile rank."""
+    stage_label = STAGE_LABELS[stage]
+    shown = _published(benchmark)
+    traces: list[dict[str, Any]] = []
+    if shown is not None:
+        assert shown.p10 is not None
+        assert shown.p90 is not None
+        assert shown.p25 is not None
+        assert shown.p75 is not None
+        assert shown.p50 is not None
+        for low, high, colour, name in (
+            (shown.p10, shown.p90, "rgba(0, 114, 178, 0.15)", "10th to 90th percentile"),
+            (shown.p25, shown.p75, "rgba(0, 114, 178, 0.40)", "25th to 75th percentile"),
+        ):
+            traces.append(
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": [stage_label],
+                    "x": [_plotted(high - low)],
+                    "base": [_plotted(low)],
+                    "marker": {"color": colour},
+                    "width": 0.5,
+                    "name": name,
+                    "customdata": [f"{name}: {whole(low)} to {whole(high)}"],
+                    "hovertemplate": "%{customdata}<extra></extra>",
+                }
+            )
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "y": [stage_label],
+                "x": [_plotted(shown.p50)],
+                "marker": {"symbol": "line-ns-open", "size": 26, "color": MEDIAN_COLOUR},
+                "name": "National median",
+                "customdata": [f"National median: {whole(shown.p50)}"],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    value = _value(score)
+    if value is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "y": [stage_label],
+                "x": [_plotted(value)],
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 16,
+                    "color": OKABE_ITO["vermillion"],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "name": "This campaign",
+                "customdata": [f"This campaign: {whole(value)}"],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+
+    if value is None:
+        first = f"the Onpoint score is not shown ({score_text(score)})"
+    elif percentile_rank is not None and shown is not None:
+        first = (
+            f"the Onpoint score is {whole(value)}, at the {percentile_text(percentile_rank)} "
+            f"of the {shown.n_districts} districts at {stage_label}"
+        )
+    else:
+        first = f"the Onpoint score is {whole(value)}"
+    if shown is None:
+        second = f"no national benchmark is published yet for {stage_label}"
+    else:
+        second = (
+            f"the national median at {stage_label} is {whole_text(shown.p50)} and the middle "
+            f"half of districts score {whole_text(shown.p25)} to {whole_text(shown.p75)}"
+        )
+
+    rows = [("This campaign", score_text(score))]
+    if percentile_rank is not None and value is not None:
+        rows.append(("Percentile rank", percentile_text(percentile_rank)))
+    for name, number in (
+        ("10th percentile", shown.p10 if shown else None),
+        ("25th percentile", shown.p25 if shown else None),
+        ("National median", shown.p50 if shown else None),
+        ("75th percentile", shown.p75 if shown else None),
+        ("90th percentile", shown.p90 if shown else None),
+    ):
+        rows.append((name, whole_text(number, NOT_PUBLISHED)))
+    rows.append(("Districts in the benchmark", str(benchmark.n_districts if benchmark else 0)))
+    return Chart(
+        key=key,
+        title=f"Onpoint score among districts at {stage_label}",
+        summary=_sentence(first, second),
+        figure={
+            "data": traces,
+            "layout": _layout(
+                height=170,
+                xaxis={**SCORE_AXIS, "title": {"text": "Onpoint score (0 to 100)"}},
+                yaxis={"showticklabels": False},
+                barmode="overlay",
+                margin={"l": 16, "r": 16, "t": 8, "b": 40},
+            ),
+        },
+        table=DataTable(
+            caption=f"Onpoint score and the national benchmark at {stage_label}",
+            columns=("Measure", "Value"),
+            rows=tuple(rows),
+        ),
+    )
+
+
+def role_split(
+    *,
+    key: str,
+    teacher_benchmarks: Mapping[str, Benchmark],
+    student_benchmarks: Mapping[str, Benchmark],
+    teacher_points: Sequence[StagePoint],
+    student_points: Sequence[StagePoint],
+    subject: str = "This district",
+) -> Chart:
+    """Instructional Design split into the teacher's role and the student's role (landmark 3):
+    the national medians of both dimensions by stage, and the district's campaigns."""
+    traces: list[dict[str, Any]] = []
+    series = (
+        ("teacher_role", teacher_benchmarks, teacher_points, SERIES_COLOURS[0], "circle", "solid"),
+        ("student_role", student_benchmarks, student_points, SERIES_COLOURS[1], "diamond", "dash"),
+    )
+    for dimension, benchmarks, points, colour, symbol, dash in series:
+        label = SCORE_LABELS[dimension]
+        published = [
+            (stage, b)
+            for stage in STAGES
+            if (b := _published(benchmarks.get(stage))) is not None and b.p50 is not None
+        ]
+        if published:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [STAGES.index(stage) for stage, _ in published],
+                    "y": [_plotted(b.p50) for _, b in published if b.p50 is not None],
+                    "mode": "lines",
+                    "line": {"color": colour, "width": 2, "dash": dash},
+                    "name": f"National median, {label.lower()}",
+                    "customdata": [
+                        f"{STAGE_LABELS[stage]}: national median of the {label.lower()} "
+                        f"{whole_text(b.p50)}"
+                        for stage, b in published
+                    ],
+                    "hovertemplate": "%{customdata}<extra></extra>",
+                }
+            )
+        trace = _points_trace(
+            points, name=f"{subject}, {label.lower()}", colour=colour, symbol=symbol
+        )
+        if trace is not None:
+            traces.append(trace)
+
+    both = [
+        (teacher, student)
+        for teacher, student in zip(teacher_points, student_points, strict=True)
+        if teacher.score.value is not None and student.score.value is not None
+    ]
+    if both:
+        teacher, student = both[-1]
+        assert teacher.score.value is not None
+        assert student.score.value is not None
+        gap = whole(teacher.score.value) - whole(student.score.value)
+        summary = _sentence(
+            f"in {teacher.label} ({STAGE_LABELS[teacher.stage]}), the teacher's role scored "
+            f"{whole(teacher.score.value)} and the student's role {whole(student.score.value)}, "
+            + (
+                f"{gap} points apart"
+                if gap > 0
+                else f"the student's role ahead by {-gap} points"
+                if gap < 0
+                else "level with each other"
+            )
+        )
+    elif teacher_points:
+        summary = _sentence(
+            "the teacher's role and the student's role do not both have a reported score yet"
+        )
+    else:
+        summary = _sentence(
+            "the chart shows the national medians of the teacher's role and the student's role "
+            "by stage"
+        )
+
+    rows = []
+    for stage in STAGES:
+        tb, sb = (
+            _published(teacher_benchmarks.get(stage)),
+            _published(student_benchmarks.get(stage)),
+        )
+        rows.append(
+            (
+                STAGE_LABELS[stage],
+                whole_text(tb.p50 if tb else None, NOT_PUBLISHED),
+                whole_text(sb.p50 if sb else None, NOT_PUBLISHED),
+                _points_at(teacher_points, stage),
+                _points_at(student_points, stage),
+            )
+        )
+    return Chart(
+        key=key,
+        title="Instructional Design: the teacher's role and the student's role",
+        summary=summary,
+        figure={
+            "data": traces,
+            "layout": _layout(height=320, xaxis=_stage_axis(), yaxis=SCORE_AXIS),
+        },
+        table=DataTable(
+            caption="Instructional Design by role in learning: national medians and "
+            + subject.lower(),
+            columns=(
+                "Stage",
+                "National median, teacher's role",
+                "National median, student's role",
+                f"{subject}, teacher's role",
+                f"{subject}, student's role",
+            ),
+            rows=tuple(rows),
+        ),
+    )
+
+
+def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
+    """The Onpoint score of each school; a hidden school shows why, never a number."""
+    names = [group.name for group in by_school]
+    shown = [
+        (group.name, value)
+        for group in by_school
+        if (value := _value(group.scores.get(ONPOINT))) is not None
+    ]
+    hidden = [group for group in by_school if _value(group.scores.get(ONPOINT)) is None]
+    traces: list[dict[str, Any]] = []
+    if shown:
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [name for name, _ in shown],
+                "x": [_plotted(value) for _, value in shown],
+                "text": [str(whole(value)) for _, value in shown],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": SERIES_COLOURS[0]},
+                "name": "Onpoint score",
+                "customdata": [f"{name}: {whole(value)}" for name, value in shown],
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
+        )
+    if hidden:
+        # The reason sits where the bar would start: no bar, no number, nothing to hover.
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "text",
+                "y": [group.name for group in hidden],
+                "x": [1 for _ in hidden],
+                "text": [score_text(group.scores.get(ONPOINT)) for group in hidden],
+                "textposition": "middle right",
+                "textfont": {"color": "#4a5565", "size": 12},
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "name": "Not shown",
+            }
+        )
+
+    if not by_school:
+        summary = _sentence("no response named a school")
+    elif not shown:
+        summary = _sentence(
+            f"none of the {len(by_school)} schools has an Onpoint score to show, because fewer "
+            "than 5 people answered at each or to protect a smaller group"
+        )
+    else:
+        low_name, low = min(shown, key=lambda pair: pair[1])
+        high_name, high = max(shown, key=lambda pair: pair[1])
+        clauses = [
+            f"{len(shown)} of {len(by_school)} schools have an Onpoint score to show"
+            + (
+                f", from {whole(low)} at {low_name} to {whole(high)} at {high_name}"
+                if len(shown) > 1
+                else f": {whole(high)} at {high_name}"
+            )
+        ]
+        if hidden:
+            clauses.append(
+                f"{len(hidden)} {'is' if len(hidden) == 1 else 'are'} hidden because fewer than 5 "
+                "people answered or to protect a smaller group"
+            )
+        summary = _sentence(*clauses)
+
+    rows = tuple(
+        (
+            group.name,
+            score_text(group.scores.get(ONPOINT)),
+            *(score_text(group.scores.get(category)) for category in CATEGORY_KEYS),
+            count_text(onpoint.n) if (onpoint := group.scores.get(ONPOINT)) else FEW_COUNT,
+        )
+        for group in by_school
+    )
+    return Chart(
+        key=key,
+        title="Scores by school",
+        summary=summary,
+        figure={
+            "data": traces,
+            "layout": _layout(
+                height=max(160, 70 + 34 * len(names)),
+                xaxis=SCORE_AXIS,
+                yaxis={
+                    "type": "category",
+                    "categoryorder": "array",
+                    "categoryarray": list(reversed(names)),
+                },
+                showlegend=False,
+                margin={"l": 16, "r": 24, "t": 8, "b": 48},
+            ),
+        },
+        table=DataTable(
+            caption="Onpoint and category scores by school",
+            columns=(
+                "School",
+                SCORE_LABELS[ONPOINT],
+                *(CATEGORY_LABELS[c] for c in CATEGORY_KEYS),
+                "Responses",
+            ),
+            rows=rows,
+        ),
+    )
