@@ -17,12 +17,12 @@ from onpoint.charts.base import (
     Chart,
     DataTable,
     NamedScores,
-    _join,
-    _layout,
-    _plotted,
-    _sentence,
-    _value,
+    figure_layout,
+    joined,
+    plotted,
+    reported_value,
     score_text,
+    sentence,
     whole,
     whole_text,
 )
@@ -64,7 +64,7 @@ def stakeholder_alignment(
             high = _role_value(by_role, gap.high_role, category)
             low = _role_value(by_role, gap.low_role, category)
             if high is not None and low is not None:
-                gap_x += [_plotted(low), _plotted(high), None]
+                gap_x += [plotted(low), plotted(high), None]
                 gap_y += [category_labels[category], category_labels[category], None]
     if gap_x:
         traces.append(
@@ -84,7 +84,7 @@ def stakeholder_alignment(
         shown = [
             (category, value)
             for category in CATEGORY_KEYS
-            if (value := _value(group.scores.get(category))) is not None
+            if (value := reported_value(group.scores.get(category))) is not None
         ]
         if not shown:
             continue
@@ -92,7 +92,7 @@ def stakeholder_alignment(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": [_plotted(value) for _, value in shown],
+                "x": [plotted(value) for _, value in shown],
                 "y": [category_labels[category] for category, _ in shown],
                 "marker": {
                     "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
@@ -111,7 +111,7 @@ def stakeholder_alignment(
 
     known = [(c, g) for c in CATEGORY_KEYS if (g := gaps.get(c, _NO_GAP)).gap is not None]
     if not known:
-        summary = _sentence(
+        summary = sentence(
             "fewer than two roles have a reported score in any category, so the roles' "
             "views cannot be compared yet"
         )
@@ -123,13 +123,13 @@ def stakeholder_alignment(
         high = _role_value(by_role, widest.high_role, category)
         low = _role_value(by_role, widest.low_role, category)
         divided = [CATEGORY_LABELS[c] for c, g in known if g.divided]
-        summary = _sentence(
+        summary = sentence(
             f"roles see {CATEGORY_LABELS[category]} most differently: "
             f"{_role_plural(widest.high_role)} score it {whole_text(high)} and "
             f"{_role_plural(widest.low_role)} {whole_text(low)}, a gap of {whole(widest.gap)} "
             "points",
             (
-                f"{_join(divided)} {'is' if len(divided) == 1 else 'are'} divided (a gap of "
+                f"{joined(divided)} {'is' if len(divided) == 1 else 'are'} divided (a gap of "
                 f"{DIVIDED_GAP} points or more)"
                 if divided
                 else f"no category is divided (a gap of {DIVIDED_GAP} points or more)"
@@ -161,7 +161,7 @@ def stakeholder_alignment(
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=height,
                 xaxis=SCORE_AXIS,
                 yaxis={
@@ -188,7 +188,7 @@ _NO_GAP: Final = RoleGap(gap=None, high_role=None, low_role=None, divided=False)
 def _role_value(by_role: Sequence[NamedScores], role: str, category: str) -> float | None:
     for group in by_role:
         if group.name == role:
-            return _value(group.scores.get(category))
+            return reported_value(group.scores.get(category))
     return None
 
 

@@ -174,28 +174,28 @@ def share_text(share: float | None) -> str:
     return NOT_AVAILABLE if share is None else f"{whole(share * 100)}%"
 
 
-def _value(score: Score | None) -> float | None:
+def reported_value(score: Score | None) -> float | None:
     """The value to plot: None for a missing or suppressed score (it has no value anyway)."""
     if score is None or not score.reported:
         return None
     return score.value
 
 
-def _plotted(value: float) -> float:
+def plotted(value: float) -> float:
     """The number a figure carries: one decimal, enough to place a point, never more."""
     return round_for_display(value, 1)
 
 
-def _published(benchmark: Benchmark | None) -> Benchmark | None:
+def published_benchmark(benchmark: Benchmark | None) -> Benchmark | None:
     return benchmark if benchmark is not None and benchmark.published else None
 
 
-def _median_text(benchmark: Benchmark | None) -> str:
-    shown = _published(benchmark)
+def median_text(benchmark: Benchmark | None) -> str:
+    shown = published_benchmark(benchmark)
     return whole_text(shown.p50 if shown else None, NOT_PUBLISHED)
 
 
-def _join(parts: Sequence[str]) -> str:
+def joined(parts: Sequence[str]) -> str:
     """ "a", "a and b", "a, b and c"."""
     if len(parts) <= 1:
         return "".join(parts)
@@ -214,7 +214,7 @@ LEGEND_ON_TOP: Final[dict[str, Any]] = {
 }
 
 
-def _layout(
+def figure_layout(
     *, height: int, xaxis: dict[str, Any], yaxis: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
     layout: dict[str, Any] = {
@@ -246,6 +246,6 @@ SCORE_AXIS: Final[dict[str, Any]] = {
 }
 
 
-def _sentence(*clauses: str) -> str:
+def sentence(*clauses: str) -> str:
     text = "; ".join(clause for clause in clauses if clause)
     return text[:1].upper() + text[1:] + "."

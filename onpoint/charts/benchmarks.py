@@ -11,9 +11,9 @@ from onpoint.charts.base import (
     SERIES_COLOURS,
     Chart,
     DataTable,
-    _join,
-    _layout,
-    _sentence,
+    figure_layout,
+    joined,
+    sentence,
     share_text,
     whole,
 )
@@ -45,13 +45,13 @@ def growth_shares(*, key: str, shares: Mapping[str, float | None]) -> Chart:
             }
         )
     if known:
-        summary = _sentence(
+        summary = sentence(
             "of each category's growth from Planning to Year 3+, the share that happens in the "
             "first year is "
-            + _join([f"{share_text(s)} for {CATEGORY_LABELS[c]}" for c, s in known])
+            + joined([f"{share_text(s)} for {CATEGORY_LABELS[c]}" for c, s in known])
         )
     else:
-        summary = _sentence(
+        summary = sentence(
             "the share of growth in the first year needs published benchmarks at Planning, "
             "Year 1 and Year 3+, which do not exist yet"
         )
@@ -64,7 +64,7 @@ def growth_shares(*, key: str, shares: Mapping[str, float | None]) -> Chart:
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=240,
                 xaxis={
                     "range": [low, high + 10],

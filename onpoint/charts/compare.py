@@ -14,22 +14,22 @@ from onpoint.charts.base import (
     Chart,
     DataTable,
     NamedScores,
-    _join,
-    _layout,
-    _median_text,
-    _plotted,
-    _published,
-    _sentence,
-    _value,
+    figure_layout,
+    joined,
+    median_text,
+    plotted,
+    published_benchmark,
+    reported_value,
     score_text,
+    sentence,
     whole,
 )
 from onpoint.charts.stages import (
     StagePoint,
-    _band_traces,
-    _median_sentence,
-    _points_trace,
-    _stage_axis,
+    band_traces,
+    median_sentence,
+    points_trace,
+    stage_axis,
 )
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.structure import (
@@ -46,8 +46,8 @@ def districts_on_the_curve(
 ) -> Chart:
     """A consultant's districts (each at its latest campaign's stage) against the national
     median and middle half of the Onpoint score."""
-    traces, published = _band_traces(benchmarks, "")
-    trace = _points_trace(
+    traces, published = band_traces(benchmarks, "")
+    trace = points_trace(
         points, name="Your districts", colour=OKABE_ITO["vermillion"], symbol="diamond"
     )
     if trace is not None:
@@ -57,18 +57,18 @@ def districts_on_the_curve(
         1
         for p in reported
         if p.score.value is not None
-        and (b := _published(benchmarks.get(p.stage))) is not None
+        and (b := published_benchmark(benchmarks.get(p.stage))) is not None
         and b.p50 is not None
         and whole(p.score.value) > whole(b.p50)
     )
-    compared = sum(1 for p in reported if _published(benchmarks.get(p.stage)) is not None)
+    compared = sum(1 for p in reported if published_benchmark(benchmarks.get(p.stage)) is not None)
     if not reported:
-        summary = _sentence(
-            _median_sentence("Onpoint", published),
+        summary = sentence(
+            median_sentence("Onpoint", published),
             "none of these districts has a reported Onpoint score yet",
         )
     else:
-        summary = _sentence(
+        summary = sentence(
             f"{len(reported)} of {len(points)} districts have a reported Onpoint score",
             f"{above} of the {compared} that have a national benchmark at their stage score above "
             "its median",
@@ -78,7 +78,7 @@ def districts_on_the_curve(
             point.label,
             STAGE_LABELS[point.stage],
             score_text(point.score),
-            _median_text(benchmarks.get(point.stage)),
+            median_text(benchmarks.get(point.stage)),
         )
         for point in points
     )
@@ -88,7 +88,7 @@ def districts_on_the_curve(
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(height=340, xaxis=_stage_axis(), yaxis=SCORE_AXIS),
+            "layout": figure_layout(height=340, xaxis=stage_axis(), yaxis=SCORE_AXIS),
         },
         table=DataTable(
             caption="Latest Onpoint score of each district and the national median at its stage",
@@ -111,13 +111,13 @@ def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
         shown = [
             (CATEGORY_LABELS[c], value)
             for c in CATEGORY_KEYS
-            if (value := _value(group.scores.get(c))) is not None
+            if (value := reported_value(group.scores.get(c))) is not None
         ]
         traces.append(
             {
                 "type": "bar",
                 "x": [label for label, _ in shown],
-                "y": [_plotted(value) for _, value in shown],
+                "y": [plotted(value) for _, value in shown],
                 "name": group.name,
                 "marker": {
                     "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
@@ -138,17 +138,17 @@ def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
         candidates = [
             (value, group.name)
             for group in districts
-            if (value := _value(group.scores.get(category))) is not None
+            if (value := reported_value(group.scores.get(category))) is not None
         ]
         if candidates:
             value, name = max(candidates, key=lambda pair: (whole(pair[0]), pair[0]))
             leaders.setdefault(name, []).append(f"{CATEGORY_LABELS[category]} ({whole(value)})")
     if not leaders:
-        summary = _sentence("none of the chosen districts has a reported category score yet")
+        summary = sentence("none of the chosen districts has a reported category score yet")
     else:
-        summary = _sentence(
+        summary = sentence(
             "highest by category: "
-            + "; ".join(f"{name} in {_join(cats)}" for name, cats in leaders.items())
+            + "; ".join(f"{name} in {joined(cats)}" for name, cats in leaders.items())
         )
     return Chart(
         key=key,
@@ -156,7 +156,7 @@ def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=360,
                 xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
                 yaxis=SCORE_AXIS,

@@ -18,22 +18,22 @@ from onpoint.charts.base import (
     Chart,
     DataTable,
     NamedScores,
-    _layout,
-    _plotted,
-    _published,
-    _sentence,
-    _value,
     count_text,
+    figure_layout,
     percentile_text,
+    plotted,
+    published_benchmark,
+    reported_value,
     score_text,
+    sentence,
     whole,
     whole_text,
 )
 from onpoint.charts.stages import (
     StagePoint,
-    _points_at,
-    _points_trace,
-    _stage_axis,
+    points_at,
+    points_trace,
+    stage_axis,
 )
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score
@@ -58,7 +58,7 @@ def onpoint_standing(
     """The Onpoint score against its stage's national distribution (10th-90th and 25th-75th
     percentile bars, the median), with its percentile rank."""
     stage_label = STAGE_LABELS[stage]
-    shown = _published(benchmark)
+    shown = published_benchmark(benchmark)
     traces: list[dict[str, Any]] = []
     if shown is not None:
         assert shown.p10 is not None
@@ -75,8 +75,8 @@ def onpoint_standing(
                     "type": "bar",
                     "orientation": "h",
                     "y": [stage_label],
-                    "x": [_plotted(high - low)],
-                    "base": [_plotted(low)],
+                    "x": [plotted(high - low)],
+                    "base": [plotted(low)],
                     "marker": {"color": colour},
                     "width": 0.5,
                     "name": name,
@@ -89,21 +89,21 @@ def onpoint_standing(
                 "type": "scatter",
                 "mode": "markers",
                 "y": [stage_label],
-                "x": [_plotted(shown.p50)],
+                "x": [plotted(shown.p50)],
                 "marker": {"symbol": "line-ns-open", "size": 26, "color": MEDIAN_COLOUR},
                 "name": "National median",
                 "customdata": [f"National median: {whole(shown.p50)}"],
                 "hovertemplate": "%{customdata}<extra></extra>",
             }
         )
-    value = _value(score)
+    value = reported_value(score)
     if value is not None:
         traces.append(
             {
                 "type": "scatter",
                 "mode": "markers",
                 "y": [stage_label],
-                "x": [_plotted(value)],
+                "x": [plotted(value)],
                 "marker": {
                     "symbol": "diamond",
                     "size": 16,
@@ -148,10 +148,10 @@ def onpoint_standing(
     return Chart(
         key=key,
         title=f"Onpoint score among districts at {stage_label}",
-        summary=_sentence(first, second),
+        summary=sentence(first, second),
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=170,
                 xaxis={**SCORE_AXIS, "title": {"text": "Onpoint score (0 to 100)"}},
                 yaxis={"showticklabels": False},
@@ -188,14 +188,14 @@ def role_split(
         published = [
             (stage, b)
             for stage in STAGES
-            if (b := _published(benchmarks.get(stage))) is not None and b.p50 is not None
+            if (b := published_benchmark(benchmarks.get(stage))) is not None and b.p50 is not None
         ]
         if published:
             traces.append(
                 {
                     "type": "scatter",
                     "x": [STAGES.index(stage) for stage, _ in published],
-                    "y": [_plotted(b.p50) for _, b in published if b.p50 is not None],
+                    "y": [plotted(b.p50) for _, b in published if b.p50 is not None],
                     "mode": "lines",
                     "line": {"color": colour, "width": 2, "dash": dash},
                     "name": f"National median, {label.lower()}",
@@ -207,7 +207,7 @@ def role_split(
                     "hovertemplate": "%{customdata}<extra></extra>",
                 }
             )
-        trace = _points_trace(
+        trace = points_trace(
             points, name=f"{subject}, {label.lower()}", colour=colour, symbol=symbol
         )
         if trace is not None:
@@ -223,7 +223,7 @@ def role_split(
         assert teacher.score.value is not None
         assert student.score.value is not None
         gap = whole(teacher.score.value) - whole(student.score.value)
-        summary = _sentence(
+        summary = sentence(
             f"in {teacher.label} ({STAGE_LABELS[teacher.stage]}), the teacher's role scored "
             f"{whole(teacher.score.value)} and the student's role {whole(student.score.value)}, "
             + (
@@ -235,11 +235,11 @@ def role_split(
             )
         )
     elif teacher_points:
-        summary = _sentence(
+        summary = sentence(
             "the teacher's role and the student's role do not both have a reported score yet"
         )
     else:
-        summary = _sentence(
+        summary = sentence(
             "the chart shows the national medians of the teacher's role and the student's role "
             "by stage"
         )
@@ -247,16 +247,16 @@ def role_split(
     rows = []
     for stage in STAGES:
         tb, sb = (
-            _published(teacher_benchmarks.get(stage)),
-            _published(student_benchmarks.get(stage)),
+            published_benchmark(teacher_benchmarks.get(stage)),
+            published_benchmark(student_benchmarks.get(stage)),
         )
         rows.append(
             (
                 STAGE_LABELS[stage],
                 whole_text(tb.p50 if tb else None, NOT_PUBLISHED),
                 whole_text(sb.p50 if sb else None, NOT_PUBLISHED),
-                _points_at(teacher_points, stage),
-                _points_at(student_points, stage),
+                points_at(teacher_points, stage),
+                points_at(student_points, stage),
             )
         )
     return Chart(
@@ -265,7 +265,7 @@ def role_split(
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(height=320, xaxis=_stage_axis(), yaxis=SCORE_AXIS),
+            "layout": figure_layout(height=320, xaxis=stage_axis(), yaxis=SCORE_AXIS),
         },
         table=DataTable(
             caption="Instructional Design by role in learning: national medians and "
@@ -288,9 +288,9 @@ def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
     shown = [
         (group.name, value)
         for group in by_school
-        if (value := _value(group.scores.get(ONPOINT))) is not None
+        if (value := reported_value(group.scores.get(ONPOINT))) is not None
     ]
-    hidden = [group for group in by_school if _value(group.scores.get(ONPOINT)) is None]
+    hidden = [group for group in by_school if reported_value(group.scores.get(ONPOINT)) is None]
     traces: list[dict[str, Any]] = []
     if shown:
         traces.append(
@@ -298,7 +298,7 @@ def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
                 "type": "bar",
                 "orientation": "h",
                 "y": [name for name, _ in shown],
-                "x": [_plotted(value) for _, value in shown],
+                "x": [plotted(value) for _, value in shown],
                 "text": [str(whole(value)) for _, value in shown],
                 "textposition": "outside",
                 "cliponaxis": False,
@@ -326,9 +326,9 @@ def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
         )
 
     if not by_school:
-        summary = _sentence("no response named a school")
+        summary = sentence("no response named a school")
     elif not shown:
-        summary = _sentence(
+        summary = sentence(
             f"none of the {len(by_school)} schools has an Onpoint score to show, because fewer "
             "than 5 people answered at each or to protect a smaller group"
         )
@@ -348,7 +348,7 @@ def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
                 f"{len(hidden)} {'is' if len(hidden) == 1 else 'are'} hidden because fewer than 5 "
                 "people answered or to protect a smaller group"
             )
-        summary = _sentence(*clauses)
+        summary = sentence(*clauses)
 
     rows = tuple(
         (
@@ -365,7 +365,7 @@ def schools(*, key: str, by_school: Sequence[NamedScores]) -> Chart:
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=max(160, 70 + 34 * len(names)),
                 xaxis=SCORE_AXIS,
                 yaxis={

@@ -12,22 +12,22 @@ from onpoint.charts.base import (
     SCORE_AXIS,
     Chart,
     DataTable,
-    _layout,
-    _published,
-    _sentence,
+    figure_layout,
+    published_benchmark,
     score_text,
+    sentence,
     whole,
     whole_text,
 )
 from onpoint.charts.stages import (
     StagePoint,
-    _against_median,
-    _band_traces,
-    _latest_reported,
-    _median_sentence,
-    _points_trace,
-    _score_of,
-    _stage_axis,
+    against_median,
+    band_traces,
+    latest_reported,
+    median_sentence,
+    points_trace,
+    score_of,
+    stage_axis,
 )
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.structure import (
@@ -53,23 +53,23 @@ def growth_curve(
     chronological order (the last reported one is "latest" in the summary).
     """
     label = SCORE_LABELS[score_key]
-    traces, published = _band_traces(benchmarks, "")
-    point_trace = _points_trace(
+    traces, published = band_traces(benchmarks, "")
+    point_trace = points_trace(
         points, name=subject, colour=OKABE_ITO["vermillion"], symbol="diamond"
     )
     if point_trace is not None:
         traces.append(point_trace)
 
-    clauses = [_median_sentence(label, published)]
+    clauses = [median_sentence(label, published)]
     if points:
-        latest = _latest_reported(points)
+        latest = latest_reported(points)
         if latest is None or latest.score.value is None:
-            clauses.append(f"{subject.lower()} has no reported {_score_of(label)} yet")
+            clauses.append(f"{subject.lower()} has no reported {score_of(label)} yet")
         else:
+            there = published_benchmark(benchmarks.get(latest.stage))
             clauses.append(
                 f"{subject.lower()} scored {whole(latest.score.value)} in {latest.label} "
-                f"({STAGE_LABELS[latest.stage]})"
-                f"{_against_median(latest.score.value, _published(benchmarks.get(latest.stage)))}"
+                f"({STAGE_LABELS[latest.stage]}){against_median(latest.score.value, there)}"
             )
 
     columns = ["Stage", "Districts", "25th percentile", "National median", "75th percentile"]
@@ -78,7 +78,7 @@ def growth_curve(
     rows = []
     for stage in STAGES:
         benchmark = benchmarks.get(stage)
-        shown = _published(benchmark)
+        shown = published_benchmark(benchmark)
         row = [
             STAGE_LABELS[stage],
             str(benchmark.n_districts if benchmark is not None else 0),
@@ -93,12 +93,12 @@ def growth_curve(
 
     figure = {
         "data": traces,
-        "layout": _layout(height=height, xaxis=_stage_axis(), yaxis=SCORE_AXIS),
+        "layout": figure_layout(height=height, xaxis=stage_axis(), yaxis=SCORE_AXIS),
     }
     return Chart(
         key=key,
         title=label,
-        summary=_sentence(*clauses),
+        summary=sentence(*clauses),
         figure=figure,
         table=DataTable(
             caption=f"{label}: national benchmarks by stage"

@@ -10,9 +10,9 @@ from onpoint.charts.base import (
     SERIES_PATTERNS,
     Chart,
     DataTable,
-    _join,
-    _layout,
-    _sentence,
+    figure_layout,
+    joined,
+    sentence,
 )
 from onpoint.method.structure import (
     STAGE_LABELS,
@@ -64,12 +64,12 @@ def journey_places(
     }
     total = sum(by_stage.values())
     if total == 0:
-        summary = _sentence("no district is on the journey yet")
+        summary = sentence("no district is on the journey yet")
     else:
         common = max(place_labels, key=lambda place: by_place[place])
-        summary = _sentence(
+        summary = sentence(
             f"of {total} districts, "
-            + _join([f"{by_stage[s]} {_stage_phrase(s)}" for s in STAGES]),
+            + joined([f"{by_stage[s]} {_stage_phrase(s)}" for s in STAGES]),
             f"the most common place on the path is “{place_labels[common]}” "
             f"({by_place[common]} districts)",
         )
@@ -87,7 +87,7 @@ def journey_places(
         summary=summary,
         figure={
             "data": traces,
-            "layout": _layout(
+            "layout": figure_layout(
                 height=340,
                 xaxis={"type": "category"},
                 yaxis={"title": {"text": "Districts"}, "gridcolor": GRID, "rangemode": "tozero"},

@@ -12,9 +12,9 @@ from typing import Any, Final
 from onpoint.charts.base import (
     BAND_COLOUR,
     MEDIAN_COLOUR,
-    _plotted,
-    _published,
-    _value,
+    plotted,
+    published_benchmark,
+    reported_value,
     score_text,
     whole,
     whole_text,
@@ -42,14 +42,14 @@ class StagePoint:
     score: Score
 
 
-def _points_at(points: Sequence[StagePoint], stage: str) -> str:
+def points_at(points: Sequence[StagePoint], stage: str) -> str:
     """The district's campaigns at one stage, for a "Show data" cell."""
     return (
         "; ".join(f"{p.label}: {score_text(p.score)}" for p in points if p.stage == stage) or "none"
     )
 
 
-def _stage_axis() -> dict[str, Any]:
+def stage_axis() -> dict[str, Any]:
     return {
         "tickmode": "array",
         "tickvals": list(range(len(STAGES))),
@@ -81,14 +81,14 @@ def _stage_positions(points: Sequence[StagePoint]) -> list[float]:
     return positions
 
 
-def _band_traces(
+def band_traces(
     benchmarks: Mapping[str, Benchmark], label: str
 ) -> tuple[list[dict[str, Any]], list[tuple[str, Benchmark]]]:
     """The national median with its 25th-75th percentile band, over the published stages."""
     published = [
         (stage, benchmark)
         for stage in STAGES
-        if (benchmark := _published(benchmarks.get(stage))) is not None
+        if (benchmark := published_benchmark(benchmarks.get(stage))) is not None
         and benchmark.p25 is not None
         and benchmark.p50 is not None
         and benchmark.p75 is not None
@@ -96,9 +96,9 @@ def _band_traces(
     if not published:
         return [], []
     xs = [STAGES.index(stage) for stage, _ in published]
-    upper = [_plotted(b.p75) for _, b in published if b.p75 is not None]
-    lower = [_plotted(b.p25) for _, b in published if b.p25 is not None]
-    medians = [_plotted(b.p50) for _, b in published if b.p50 is not None]
+    upper = [plotted(b.p75) for _, b in published if b.p75 is not None]
+    lower = [plotted(b.p25) for _, b in published if b.p25 is not None]
+    medians = [plotted(b.p50) for _, b in published if b.p50 is not None]
     hover = [
         f"{STAGE_LABELS[stage]}: national median {whole_text(b.p50)}, middle half "
         f"{whole_text(b.p25)} to {whole_text(b.p75)} ({b.n_districts} districts)"
@@ -142,7 +142,7 @@ def _band_traces(
     return traces, published
 
 
-def _points_trace(
+def points_trace(
     points: Sequence[StagePoint], *, name: str, colour: str, symbol: str
 ) -> dict[str, Any] | None:
     """The reported points as markers; a suppressed point is left out entirely."""
@@ -150,14 +150,14 @@ def _points_trace(
     shown = [
         (x, point, value)
         for x, point in zip(positions, points, strict=True)
-        if (value := _value(point.score)) is not None
+        if (value := reported_value(point.score)) is not None
     ]
     if not shown:
         return None
     return {
         "type": "scatter",
         "x": [x for x, _, _ in shown],
-        "y": [_plotted(value) for _, _, value in shown],
+        "y": [plotted(value) for _, _, value in shown],
         "mode": "markers",
         "marker": {
             "color": colour,
@@ -174,17 +174,17 @@ def _points_trace(
     }
 
 
-def _latest_reported(points: Sequence[StagePoint]) -> StagePoint | None:
+def latest_reported(points: Sequence[StagePoint]) -> StagePoint | None:
     reported = [point for point in points if point.score.reported]
     return reported[-1] if reported else None
 
 
-def _score_of(label: str) -> str:
+def score_of(label: str) -> str:
     """ "Operations score", and "Onpoint score" (not "Onpoint score score")."""
     return label if label.lower().endswith("score") else f"{label} score"
 
 
-def _median_sentence(label: str, published: Sequence[tuple[str, Benchmark]]) -> str:
+def median_sentence(label: str, published: Sequence[tuple[str, Benchmark]]) -> str:
     if not published:
         return (
             f"no national benchmark for {label} is published yet, because each stage needs at "
@@ -193,16 +193,16 @@ def _median_sentence(label: str, published: Sequence[tuple[str, Benchmark]]) -> 
     (first_stage, first), (last_stage, last) = published[0], published[-1]
     if first_stage == last_stage:
         return (
-            f"nationally, the median {_score_of(label)} at {STAGE_LABELS[first_stage]} is "
+            f"nationally, the median {score_of(label)} at {STAGE_LABELS[first_stage]} is "
             f"{whole_text(first.p50)}"
         )
     return (
-        f"nationally, the median {_score_of(label)} goes from {whole_text(first.p50)} at "
+        f"nationally, the median {score_of(label)} goes from {whole_text(first.p50)} at "
         f"{STAGE_LABELS[first_stage]} to {whole_text(last.p50)} at {STAGE_LABELS[last_stage]}"
     )
 
 
-def _against_median(value: float, benchmark: Benchmark | None) -> str:
+def against_median(value: float, benchmark: Benchmark | None) -> str:
     if benchmark is None or benchmark.p50 is None:
         return ""
     shown, median = whole(value), whole(benchmark.p50)
