@@ -14,7 +14,6 @@ from onpoint.charts.base import (
     DataTable,
     figure_layout,
     published_benchmark,
-    score_text,
     sentence,
     whole,
     whole_text,
@@ -25,6 +24,7 @@ from onpoint.charts.stages import (
     band_traces,
     latest_reported,
     median_sentence,
+    points_at,
     points_trace,
     score_of,
     stage_axis,
@@ -59,7 +59,26 @@ def growth_curve(
     )
     if point_trace is not None:
         traces.append(point_trace)
+    return Chart(
+        key=key,
+        title=label,
+        summary=_growth_summary(label, published, benchmarks, points, subject),
+        figure={
+            "data": traces,
+            "layout": figure_layout(height=height, xaxis=stage_axis(), yaxis=SCORE_AXIS),
+        },
+        table=_growth_table(label, benchmarks, points, subject),
+    )
 
+
+def _growth_summary(
+    label: str,
+    published: Sequence[tuple[str, Benchmark]],
+    benchmarks: Mapping[str, Benchmark],
+    points: Sequence[StagePoint],
+    subject: str,
+) -> str:
+    """The national median's course, then where the latest reported campaign stands."""
     clauses = [median_sentence(label, published)]
     if points:
         latest = latest_reported(points)
@@ -71,7 +90,16 @@ def growth_curve(
                 f"{subject.lower()} scored {whole(latest.score.value)} in {latest.label} "
                 f"({STAGE_LABELS[latest.stage]}){against_median(latest.score.value, there)}"
             )
+    return sentence(*clauses)
 
+
+def _growth_table(
+    label: str,
+    benchmarks: Mapping[str, Benchmark],
+    points: Sequence[StagePoint],
+    subject: str,
+) -> DataTable:
+    """One row a stage: its benchmark, and the subject's campaigns there when there are any."""
     columns = ["Stage", "Districts", "25th percentile", "National median", "75th percentile"]
     if points:
         columns.append(subject)
@@ -87,23 +115,10 @@ def growth_curve(
             whole_text(shown.p75 if shown else None, NOT_PUBLISHED),
         ]
         if points:
-            at_stage = [f"{p.label}: {score_text(p.score)}" for p in points if p.stage == stage]
-            row.append("; ".join(at_stage) or "none")
+            row.append(points_at(points, stage))
         rows.append(tuple(row))
-
-    figure = {
-        "data": traces,
-        "layout": figure_layout(height=height, xaxis=stage_axis(), yaxis=SCORE_AXIS),
-    }
-    return Chart(
-        key=key,
-        title=label,
-        summary=sentence(*clauses),
-        figure=figure,
-        table=DataTable(
-            caption=f"{label}: national benchmarks by stage"
-            + (f" and {subject}" if points else ""),
-            columns=tuple(columns),
-            rows=tuple(rows),
-        ),
+    return DataTable(
+        caption=f"{label}: national benchmarks by stage" + (f" and {subject}" if points else ""),
+        columns=tuple(columns),
+        rows=tuple(rows),
     )
