@@ -214,6 +214,21 @@ LEGEND_ON_TOP: Final[dict[str, Any]] = {
 }
 
 
+def patterned_marker(index: int) -> dict[str, Any]:
+    """The marker of the `index`th bar series: its colour with its own fill pattern, so that
+    series differ without colour too."""
+    return {
+        "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        "pattern": {
+            "shape": SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
+            "fgcolor": "#ffffff",
+            # Over the series colour: "replace" would draw white on nothing.
+            "fillmode": "overlay",
+            "solidity": 0.25,
+        },
+    }
+
+
 def figure_layout(
     *, height: int, xaxis: dict[str, Any], yaxis: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:

@@ -5,18 +5,18 @@ districts side by side on the four categories.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from onpoint.charts.base import (
     OKABE_ITO,
     SCORE_AXIS,
-    SERIES_COLOURS,
-    SERIES_PATTERNS,
     Chart,
     DataTable,
     NamedScores,
     figure_layout,
     joined,
     median_text,
+    patterned_marker,
     plotted,
     published_benchmark,
     reported_value,
@@ -106,56 +106,12 @@ def districts_on_the_curve(
 def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
     """Two to six districts side by side on the four categories (grouped bars)."""
     labels = [CATEGORY_LABELS[c] for c in CATEGORY_KEYS]
-    traces = []
-    for index, group in enumerate(districts):
-        shown = [
-            (CATEGORY_LABELS[c], value)
-            for c in CATEGORY_KEYS
-            if (value := reported_value(group.scores.get(c))) is not None
-        ]
-        traces.append(
-            {
-                "type": "bar",
-                "x": [label for label, _ in shown],
-                "y": [plotted(value) for _, value in shown],
-                "name": group.name,
-                "marker": {
-                    "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
-                    "pattern": {
-                        "shape": SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
-                        "fgcolor": "#ffffff",
-                        # Over the series colour: "replace" would draw white on nothing.
-                        "fillmode": "overlay",
-                        "solidity": 0.25,
-                    },
-                },
-                "customdata": [f"{group.name}, {label}: {whole(value)}" for label, value in shown],
-                "hovertemplate": "%{customdata}<extra></extra>",
-            }
-        )
-    leaders: dict[str, list[str]] = {}
-    for category in CATEGORY_KEYS:
-        candidates = [
-            (value, group.name)
-            for group in districts
-            if (value := reported_value(group.scores.get(category))) is not None
-        ]
-        if candidates:
-            value, name = max(candidates, key=lambda pair: (whole(pair[0]), pair[0]))
-            leaders.setdefault(name, []).append(f"{CATEGORY_LABELS[category]} ({whole(value)})")
-    if not leaders:
-        summary = sentence("none of the chosen districts has a reported category score yet")
-    else:
-        summary = sentence(
-            "highest by category: "
-            + "; ".join(f"{name} in {joined(cats)}" for name, cats in leaders.items())
-        )
     return Chart(
         key=key,
         title="Side by side on the four categories",
-        summary=summary,
+        summary=_leaders_summary(districts),
         figure={
-            "data": traces,
+            "data": [_category_bars(index, group) for index, group in enumerate(districts)],
             "layout": figure_layout(
                 height=360,
                 xaxis={"type": "category", "categoryorder": "array", "categoryarray": labels},
@@ -175,4 +131,44 @@ def side_by_side(*, key: str, districts: Sequence[NamedScores]) -> Chart:
                 for group in districts
             ),
         ),
+    )
+
+
+def _category_bars(index: int, group: NamedScores) -> dict[str, Any]:
+    """One district's reported category scores as bars in its series' colour and pattern; a
+    hidden category has no bar."""
+    shown = [
+        (CATEGORY_LABELS[c], value)
+        for c in CATEGORY_KEYS
+        if (value := reported_value(group.scores.get(c))) is not None
+    ]
+    return {
+        "type": "bar",
+        "x": [label for label, _ in shown],
+        "y": [plotted(value) for _, value in shown],
+        "name": group.name,
+        "marker": patterned_marker(index),
+        "customdata": [f"{group.name}, {label}: {whole(value)}" for label, value in shown],
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+
+
+def _leaders_summary(districts: Sequence[NamedScores]) -> str:
+    """Which district is highest in each category, grouped by district ("A in X and Y; B in
+    Z"); a tie on the shown whole number goes to the higher exact score."""
+    leaders: dict[str, list[str]] = {}
+    for category in CATEGORY_KEYS:
+        candidates = [
+            (value, group.name)
+            for group in districts
+            if (value := reported_value(group.scores.get(category))) is not None
+        ]
+        if candidates:
+            value, name = max(candidates, key=lambda pair: (whole(pair[0]), pair[0]))
+            leaders.setdefault(name, []).append(f"{CATEGORY_LABELS[category]} ({whole(value)})")
+    if not leaders:
+        return sentence("none of the chosen districts has a reported category score yet")
+    return sentence(
+        "highest by category: "
+        + "; ".join(f"{name} in {joined(cats)}" for name, cats in leaders.items())
     )

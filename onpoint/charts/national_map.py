@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from onpoint.charts.base import (
     GRID,
-    SERIES_COLOURS,
-    SERIES_PATTERNS,
     Chart,
     DataTable,
     figure_layout,
     joined,
+    patterned_marker,
     sentence,
 )
 from onpoint.method.structure import (
@@ -31,48 +31,11 @@ def journey_places(
     `counts[stage][place]` is a number of districts; `place_labels` gives the path's places in
     order with their labels.
     """
-    stage_labels = [STAGE_LABELS[s] for s in STAGES]
-    traces = []
-    for index, (place, label) in enumerate(place_labels.items()):
-        traces.append(
-            {
-                "type": "bar",
-                "x": stage_labels,
-                "y": [counts.get(stage, {}).get(place, 0) for stage in STAGES],
-                "name": label,
-                "marker": {
-                    "color": SERIES_COLOURS[index % len(SERIES_COLOURS)],
-                    "pattern": {
-                        "shape": SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
-                        "fgcolor": "#ffffff",
-                        # Over the series colour: "replace" would draw white on nothing.
-                        "fillmode": "overlay",
-                        "solidity": 0.25,
-                    },
-                },
-                "customdata": [
-                    f"{STAGE_LABELS[stage]}, {label}: {counts.get(stage, {}).get(place, 0)} "
-                    "districts"
-                    for stage in STAGES
-                ],
-                "hovertemplate": "%{customdata}<extra></extra>",
-            }
-        )
     by_stage = {stage: sum(counts.get(stage, {}).values()) for stage in STAGES}
     by_place = {
         place: sum(counts.get(s, {}).get(place, 0) for s in STAGES) for place in place_labels
     }
     total = sum(by_stage.values())
-    if total == 0:
-        summary = sentence("no district is on the journey yet")
-    else:
-        common = max(place_labels, key=lambda place: by_place[place])
-        summary = sentence(
-            f"of {total} districts, "
-            + joined([f"{by_stage[s]} {_stage_phrase(s)}" for s in STAGES]),
-            f"the most common place on the path is “{place_labels[common]}” "
-            f"({by_place[common]} districts)",
-        )
     rows = tuple(
         (
             STAGE_LABELS[stage],
@@ -84,9 +47,12 @@ def journey_places(
     return Chart(
         key=key,
         title="Districts by stage and by place on the path",
-        summary=summary,
+        summary=_places_summary(place_labels, by_stage, by_place),
         figure={
-            "data": traces,
+            "data": [
+                _place_bars(index, place, label, counts)
+                for index, (place, label) in enumerate(place_labels.items())
+            ],
             "layout": figure_layout(
                 height=340,
                 xaxis={"type": "category"},
@@ -102,6 +68,39 @@ def journey_places(
                 ("All stages", *(str(by_place[p]) for p in place_labels), str(total)),
             ),
         ),
+    )
+
+
+def _place_bars(
+    index: int, place: str, label: str, counts: Mapping[str, Mapping[str, int]]
+) -> dict[str, Any]:
+    """One place on the path: its number of districts at each stage, one stacked bar a stage."""
+    return {
+        "type": "bar",
+        "x": [STAGE_LABELS[s] for s in STAGES],
+        "y": [counts.get(stage, {}).get(place, 0) for stage in STAGES],
+        "name": label,
+        "marker": patterned_marker(index),
+        "customdata": [
+            f"{STAGE_LABELS[stage]}, {label}: {counts.get(stage, {}).get(place, 0)} districts"
+            for stage in STAGES
+        ],
+        "hovertemplate": "%{customdata}<extra></extra>",
+    }
+
+
+def _places_summary(
+    place_labels: Mapping[str, str], by_stage: Mapping[str, int], by_place: Mapping[str, int]
+) -> str:
+    """How many districts are at each stage, and the most common place on the path."""
+    total = sum(by_stage.values())
+    if total == 0:
+        return sentence("no district is on the journey yet")
+    common = max(place_labels, key=lambda place: by_place[place])
+    return sentence(
+        f"of {total} districts, " + joined([f"{by_stage[s]} {_stage_phrase(s)}" for s in STAGES]),
+        f"the most common place on the path is “{place_labels[common]}” "
+        f"({by_place[common]} districts)",
     )
 
 
