@@ -32,7 +32,7 @@ from onpoint.method.structure import CATEGORIES
 
 
 @dataclass
-class _DistrictDraft:
+class DistrictDraft:
     name: str
     slug: str
     state: str
@@ -44,13 +44,13 @@ class _DistrictDraft:
     strength: dict[str, float]  # by category
 
 
-def _launch_date(rng: random.Random, launch_year: int | None) -> dt.date | None:
+def launch_date_draw(rng: random.Random, launch_year: int | None) -> dt.date | None:
     if launch_year is None:
         return None
     return dt.date(launch_year, 8, rng.randint(14, 31))
 
 
-def _years_in(launch_date: dt.date | None, opens_on: dt.date) -> int:
+def school_years_in(launch_date: dt.date | None, opens_on: dt.date) -> int:
     if launch_date is None or opens_on < launch_date:
         return 0
     return school_year(opens_on) - school_year(launch_date) + 1
@@ -62,13 +62,13 @@ def _weekday(day: dt.date) -> dt.date:
     return day
 
 
-def _spring_campaign_dates(rng: random.Random, year: int) -> tuple[dt.date, dt.date]:
+def spring_campaign_dates(rng: random.Random, year: int) -> tuple[dt.date, dt.date]:
     """A survey in the spring of school year `year`: between February and April of year + 1."""
     opens_on = _weekday(dt.date(year + 1, 2, 2) + dt.timedelta(days=rng.randint(0, 75)))
     return opens_on, opens_on + dt.timedelta(days=rng.randint(12, 25))
 
 
-def _split(rng: random.Random, total: int, weights: Sequence[float]) -> list[int]:
+def whole_parts(rng: random.Random, total: int, weights: Sequence[float]) -> list[int]:
     """`total` split into len(weights) whole parts in proportion, summing to `total` exactly."""
     scale = sum(weights)
     raw = [total * w / scale for w in weights]
@@ -82,7 +82,7 @@ def _split(rng: random.Random, total: int, weights: Sequence[float]) -> list[int
 def _responses_draw(
     rng: random.Random,
     *,
-    draft: _DistrictDraft,
+    draft: DistrictDraft,
     items: Sequence[ItemSpec],
     n: int,
     targets: dict[str, float],
@@ -102,7 +102,7 @@ def _responses_draw(
     schools += [None] * unspecified
     # The larger schools take the rest, the high school the most.
     regular = n - len(schools)
-    sizes = _split(
+    sizes = whole_parts(
         rng, max(regular, 0), [2.0 if i == 0 else 1.0 for i in range(len(draft.schools))]
     )
     for regular_school, size in zip(draft.schools, sizes, strict=True):
@@ -112,7 +112,9 @@ def _responses_draw(
     # Each role takes its share of the campaign, in a random order across the schools.
     roles = [
         role
-        for role, count in zip(weights, _split(rng, len(schools), [*weights.values()]), strict=True)
+        for role, count in zip(
+            weights, whole_parts(rng, len(schools), [*weights.values()]), strict=True
+        )
         for _ in range(count)
     ]
     rng.shuffle(roles)
@@ -135,10 +137,10 @@ def _responses_draw(
     return tuple(responses)
 
 
-def _campaign_plan(
+def campaign_plan(
     rng: random.Random,
     *,
-    draft: _DistrictDraft,
+    draft: DistrictDraft,
     launch_date: dt.date | None,
     items: Sequence[ItemSpec],
     opens_on: dt.date,
@@ -149,7 +151,7 @@ def _campaign_plan(
     name: str,
 ) -> CampaignPlan:
     stage = stage_of(launch_date, opens_on)
-    targets = dimension_targets(stage, _years_in(launch_date, opens_on))
+    targets = dimension_targets(stage, school_years_in(launch_date, opens_on))
     responses = _responses_draw(
         rng,
         draft=draft,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from demo.world.comments import (
-    _comments_draw,
+    comments_draw,
 )
 from demo.world.districts import (
     MILESTONES,
@@ -49,7 +49,7 @@ def _offers_draw(rng: random.Random) -> tuple[LearningOfferPlan, ...]:
     )
 
 
-def _comments_co_travelers_offers(
+def comments_co_travelers_offers(
     seed: int, districts: Sequence[DistrictPlan], today: dt.date
 ) -> list[DistrictPlan]:
     """Comments on every campaign; some districts past planning named as co-travelers (every
@@ -60,7 +60,7 @@ def _comments_co_travelers_offers(
     planned = []
     for district in districts:
         campaigns = tuple(
-            replace(campaign, comments=_comments_draw(rng, campaign))
+            replace(campaign, comments=comments_draw(rng, campaign))
             for campaign in district.campaigns
         )
         stage_now = stage_of(district.launch_date, today)

@@ -76,7 +76,7 @@ def _proud_of_draw(rng: random.Random, stage: str) -> str:
     return opening + (statement[0].lower() + statement[1:] if opening else statement)
 
 
-def _comments_draw(rng: random.Random, campaign: CampaignPlan) -> tuple[CommentPlan, ...]:
+def comments_draw(rng: random.Random, campaign: CampaignPlan) -> tuple[CommentPlan, ...]:
     comments = []
     for _ in campaign.responses:
         if rng.random() < PROUD_OF_SHARE:

@@ -14,11 +14,11 @@ from demo.world.answers import (
     DISTRICT_STRENGTH_SD,
 )
 from demo.world.campaigns import (
-    _campaign_plan,
-    _DistrictDraft,
-    _launch_date,
-    _spring_campaign_dates,
-    _years_in,
+    DistrictDraft,
+    campaign_plan,
+    launch_date_draw,
+    school_years_in,
+    spring_campaign_dates,
 )
 from demo.world.plans import (
     SYNTHETIC,
@@ -103,7 +103,7 @@ def _schools_draw(rng: random.Random, place: str) -> tuple[list[str], list[str]]
     return schools, small
 
 
-def _path_place(stage: str, years_in: int) -> str:
+def path_place_of(stage: str, years_in: int) -> str:
     if stage == "planning":
         return "exploring"
     if stage in ("year_1", "year_2"):
@@ -132,7 +132,7 @@ def _strength(rng: random.Random) -> dict[str, float]:
     return {c: overall + rng.gauss(0, DISTRICT_CATEGORY_SD) for c in CATEGORIES}
 
 
-def _district_names(rng: random.Random, n: int) -> list[tuple[str, str]]:
+def district_names(rng: random.Random, n: int) -> list[tuple[str, str]]:
     """n distinct (place, kind) pairs; never Maple Valley, which is the leader's own district."""
     places = [f"{a} {b}" for a in PLACES for b in PLACE_ENDINGS if f"{a} {b}" != "Maple Valley"]
     rng.shuffle(places)
@@ -143,7 +143,7 @@ def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
-def _generic_district(
+def generic_district(
     rng: random.Random,
     *,
     place: str,
@@ -162,7 +162,7 @@ def _generic_district(
     schools, small = _schools_draw(rng, place)
     enrollment = round(math.exp(rng.uniform(math.log(900), math.log(60_000))))
     state = rng.choice(STATES)
-    draft = _DistrictDraft(
+    draft = DistrictDraft(
         name=f"{place} {kind} {SYNTHETIC}",
         slug=_slug(f"{place} {state}"),
         state=state,
@@ -173,7 +173,7 @@ def _generic_district(
         small_schools=small,
         strength=_strength(rng),
     )
-    launch_date = _launch_date(rng, launch_year)
+    launch_date = launch_date_draw(rng, launch_year)
     # One survey a spring, in 1 to 4 of the last four school years.
     n_campaigns = rng.choices((1, 2, 3, 4), weights=(2, 4, 3, 2))[0]
     years = sorted(rng.sample(range(this_year - 4, this_year), n_campaigns))
@@ -182,9 +182,9 @@ def _generic_district(
         base_size += 25  # large enough that every role is reported
     campaigns = []
     for year in years:
-        opens_on, closes_on = _spring_campaign_dates(rng, year)
+        opens_on, closes_on = spring_campaign_dates(rng, year)
         campaigns.append(
-            _campaign_plan(
+            campaign_plan(
                 rng,
                 draft=draft,
                 launch_date=launch_date,
@@ -205,7 +205,7 @@ def _generic_district(
         state=draft.state,
         launch_date=launch_date,
         enrollment=enrollment,
-        path_place=_path_place(stage_now, _years_in(launch_date, today)),
+        path_place=path_place_of(stage_now, school_years_in(launch_date, today)),
         listed_on_national_map=False,
         divided=draft.divided,
         schools=tuple(schools + small),

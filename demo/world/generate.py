@@ -10,15 +10,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from demo.world.co_travelers import (
-    _comments_co_travelers_offers,
+    comments_co_travelers_offers,
 )
 from demo.world.districts import (
-    _district_names,
-    _generic_district,
+    district_names,
+    generic_district,
 )
 from demo.world.maple import (
     MAPLE_SLUG,
-    _maple_valley,
+    maple_valley,
 )
 from demo.world.plans import (
     DEFAULT_SEED,
@@ -26,7 +26,7 @@ from demo.world.plans import (
     TOO_FEW_DISTRICTS,
     DistrictPlan,
     World,
-    _codes_check,
+    codes_check,
 )
 from onpoint.method.scoring import ItemSpec
 from onpoint.method.structure import STAGES
@@ -49,12 +49,12 @@ def world_generate(
     minimum = CONSULTED_DISTRICTS
     if n_districts < minimum:
         raise ValueError(TOO_FEW_DISTRICTS.format(minimum=minimum))
-    _codes_check(items)
+    codes_check(items)
     rng = random.Random(f"journeys-demo-{seed}")
-    districts = [_maple_valley(random.Random(f"{seed}:{MAPLE_SLUG}"), items=items, today=today)]
+    districts = [maple_valley(random.Random(f"{seed}:{MAPLE_SLUG}"), items=items, today=today)]
     used_slugs = {MAPLE_SLUG}
-    for place, kind in _district_names(rng, n_districts - 1):
-        plan = _generic_district(
+    for place, kind in district_names(rng, n_districts - 1):
+        plan = generic_district(
             random.Random(f"{seed}:{place}"),
             place=place,
             kind=kind,
@@ -72,7 +72,7 @@ def world_generate(
     ]
     # Staff voice, co-travelers and professional learning (issue 16), each from its own random
     # stream, so the rest of the world is the same as before they existed.
-    districts = _comments_co_travelers_offers(seed, districts, today)
+    districts = comments_co_travelers_offers(seed, districts, today)
     return World(
         seed=seed,
         today=today,

@@ -9,8 +9,8 @@ import random
 from collections.abc import Sequence
 
 from demo.world.campaigns import (
-    _campaign_plan,
-    _DistrictDraft,
+    DistrictDraft,
+    campaign_plan,
 )
 from demo.world.plans import (
     SYNTHETIC,
@@ -37,7 +37,7 @@ MAPLE_OFFERS: tuple[LearningOfferPlan, ...] = (
 )
 
 
-def _maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.date) -> DistrictPlan:
+def maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.date) -> DistrictPlan:
     """The demo leader's district: launched last school year, so this year is its Year 2.
 
     It surveyed in the spring before launch (Planning), in the fall and spring of Year 1, and
@@ -47,7 +47,7 @@ def _maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.da
     this_year = school_year(today)
     launch_date = dt.date(this_year - 1, 8, 26)
     small = ["Fern Hollow Alternative School"]
-    draft = _DistrictDraft(
+    draft = DistrictDraft(
         name=MAPLE_NAME,
         slug=MAPLE_SLUG,
         state="OR",
@@ -74,7 +74,7 @@ def _maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.da
     for opens_on, closes_on, n, label in schedule:
         school_year_label = f"{school_year(opens_on)}-{str(school_year(opens_on) + 1)[2:]}"
         campaigns.append(
-            _campaign_plan(
+            campaign_plan(
                 rng,
                 draft=draft,
                 launch_date=launch_date,
@@ -89,7 +89,7 @@ def _maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.da
         )
     opens_on = today - dt.timedelta(days=6)
     campaigns.append(
-        _campaign_plan(
+        campaign_plan(
             rng,
             draft=draft,
             launch_date=launch_date,

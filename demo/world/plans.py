@@ -93,7 +93,7 @@ class World:
         return sum(len(c.responses) for d in self.districts for c in d.campaigns)
 
 
-def _codes_check(items: Sequence[ItemSpec]) -> None:
+def codes_check(items: Sequence[ItemSpec]) -> None:
     if len({item.code for item in items}) != len(items):
         raise ValueError(DUPLICATE_CODES)
 

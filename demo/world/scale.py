@@ -20,18 +20,18 @@ from demo.world.answers import (
     role_targets,
 )
 from demo.world.campaigns import (
-    _launch_date,
-    _split,
-    _spring_campaign_dates,
-    _years_in,
+    launch_date_draw,
+    school_years_in,
+    spring_campaign_dates,
+    whole_parts,
 )
 from demo.world.districts import (
     STATES,
-    _path_place,
+    path_place_of,
 )
 from demo.world.plans import (
     SYNTHETIC,
-    _codes_check,
+    codes_check,
 )
 from onpoint.method.scoring import ItemSpec
 from onpoint.method.stages import school_year, stage_of
@@ -104,7 +104,7 @@ def scale_world(*, n_districts: int, n_responses: int, today: dt.date, seed: int
         )[0]
         if rng.random() < 0.12:
             launch_year = None
-        launch_date = _launch_date(rng, launch_year)
+        launch_date = launch_date_draw(rng, launch_year)
         enrollment = round(math.exp(rng.uniform(math.log(300), math.log(60_000))))
         stage_now = stage_of(launch_date, today)
         districts.append(
@@ -114,14 +114,14 @@ def scale_world(*, n_districts: int, n_responses: int, today: dt.date, seed: int
                 state=rng.choice(STATES),
                 launch_date=launch_date,
                 enrollment=enrollment,
-                path_place=_path_place(stage_now, _years_in(launch_date, today)),
+                path_place=path_place_of(stage_now, school_years_in(launch_date, today)),
                 n_schools=rng.randint(2, 6),
             )
         )
         level = min(range(len(SCALE_LEVELS)), key=lambda i: abs(SCALE_LEVELS[i] - rng.gauss(0, 6)))
         n_campaigns = rng.choices((1, 2, 3), weights=(3, 2, 1))[0]
         for year in sorted(rng.sample(range(this_year - 3, this_year), n_campaigns)):
-            opens_on, closes_on = _spring_campaign_dates(rng, year)
+            opens_on, closes_on = spring_campaign_dates(rng, year)
             campaigns.append(
                 ScaleCampaign(
                     district=index,
@@ -129,14 +129,14 @@ def scale_world(*, n_districts: int, n_responses: int, today: dt.date, seed: int
                     opens_on=opens_on,
                     closes_on=closes_on,
                     stage=stage_of(launch_date, opens_on),
-                    years_in=min(_years_in(launch_date, opens_on), SCALE_MAX_YEARS_IN),
+                    years_in=min(school_years_in(launch_date, opens_on), SCALE_MAX_YEARS_IN),
                     level=level,
                     n_responses=0,
                 )
             )
             # Larger districts have more staff to answer.
             weights.append(math.sqrt(enrollment) * rng.uniform(0.7, 1.3))
-    sizes = _split(rng, n_responses, weights)
+    sizes = whole_parts(rng, n_responses, weights)
     return ScaleWorld(
         seed=seed,
         districts=tuple(districts),
@@ -155,7 +155,7 @@ def scale_templates(
 ) -> dict[TemplateKey, list[dict[str, int | None]]]:
     """`per_group` people's answers for every (years in, strength level, role): the pool that
     `scale_campaign_rows` draws the national responses from."""
-    _codes_check(items)
+    codes_check(items)
     rng = random.Random(f"journeys-scale-templates-{seed}")
     pool: dict[TemplateKey, list[dict[str, int | None]]] = {}
     no_shift = dict.fromkeys(CATEGORIES, 0.0)
