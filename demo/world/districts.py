@@ -22,6 +22,7 @@ from demo.world.campaigns import (
 )
 from demo.world.plans import (
     SYNTHETIC,
+    CampaignPlan,
     DistrictPlan,
     MilestonePlan,
 )
@@ -152,13 +153,7 @@ def generic_district(
     today: dt.date,
 ) -> DistrictPlan:
     this_year = school_year(today)
-    # Launched anywhere from six school years ago to next August, most of them two to four
-    # years ago so that every stage has a broad cohort; some have no launch date yet.
-    launch_year: int | None = rng.choices(
-        range(this_year - 6, this_year + 2), weights=(1, 1.5, 2.2, 2.2, 2, 1, 0.5, 0.4)
-    )[0]
-    if rng.random() < 0.12:
-        launch_year = None
+    launch_year = _launch_year_draw(rng, this_year)
     schools, small = _schools_draw(rng, place)
     enrollment = round(math.exp(rng.uniform(math.log(900), math.log(60_000))))
     state = rng.choice(STATES)
@@ -174,10 +169,50 @@ def generic_district(
         strength=_strength(rng),
     )
     launch_date = launch_date_draw(rng, launch_year)
-    # One survey a spring, in 1 to 4 of the last four school years.
+    campaigns = _spring_surveys(rng, draft=draft, launch_date=launch_date, items=items, today=today)
+    stage_now = stage_of(launch_date, today)
+    first_year = (launch_year if launch_year is not None else this_year) - 1
+    return DistrictPlan(
+        name=draft.name,
+        slug=draft.slug,
+        state=draft.state,
+        launch_date=launch_date,
+        enrollment=enrollment,
+        path_place=path_place_of(stage_now, school_years_in(launch_date, today)),
+        listed_on_national_map=False,
+        divided=draft.divided,
+        schools=tuple(schools + small),
+        small_schools=tuple(small),
+        campaigns=tuple(campaigns),
+        milestones=_milestones(rng, launch_date, today, max(first_year, this_year - 5)),
+    )
+
+
+def _launch_year_draw(rng: random.Random, this_year: int) -> int | None:
+    """The school year of launch, or None for a district with no launch date yet."""
+    # Launched anywhere from six school years ago to next August, most of them two to four
+    # years ago so that every stage has a broad cohort; some have no launch date yet.
+    launch_year: int | None = rng.choices(
+        range(this_year - 6, this_year + 2), weights=(1, 1.5, 2.2, 2.2, 2, 1, 0.5, 0.4)
+    )[0]
+    if rng.random() < 0.12:
+        launch_year = None
+    return launch_year
+
+
+def _spring_surveys(
+    rng: random.Random,
+    *,
+    draft: DistrictDraft,
+    launch_date: dt.date | None,
+    items: Sequence[ItemSpec],
+    today: dt.date,
+) -> list[CampaignPlan]:
+    """One survey a spring, in 1 to 4 of the last four school years, sized by enrollment."""
+    this_year = school_year(today)
     n_campaigns = rng.choices((1, 2, 3, 4), weights=(2, 4, 3, 2))[0]
     years = sorted(rng.sample(range(this_year - 4, this_year), n_campaigns))
-    base_size = 10 + min(45, enrollment / 900)
+    base_size = 10 + min(45, draft.enrollment / 900)
     if draft.divided:
         base_size += 25  # large enough that every role is reported
     campaigns = []
@@ -197,19 +232,4 @@ def generic_district(
                 name=f"Spring {year + 1} staff survey",
             )
         )
-    stage_now = stage_of(launch_date, today)
-    first_year = (launch_year if launch_year is not None else this_year) - 1
-    return DistrictPlan(
-        name=draft.name,
-        slug=draft.slug,
-        state=draft.state,
-        launch_date=launch_date,
-        enrollment=enrollment,
-        path_place=path_place_of(stage_now, school_years_in(launch_date, today)),
-        listed_on_national_map=False,
-        divided=draft.divided,
-        schools=tuple(schools + small),
-        small_schools=tuple(small),
-        campaigns=tuple(campaigns),
-        milestones=_milestones(rng, launch_date, today, max(first_year, this_year - 5)),
-    )
+    return campaigns

@@ -14,6 +14,7 @@ from demo.world.campaigns import (
 )
 from demo.world.plans import (
     SYNTHETIC,
+    CampaignPlan,
     DistrictPlan,
     LearningOfferPlan,
     MilestonePlan,
@@ -46,8 +47,28 @@ def maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.dat
     """
     this_year = school_year(today)
     launch_date = dt.date(this_year - 1, 8, 26)
-    small = ["Fern Hollow Alternative School"]
-    draft = DistrictDraft(
+    draft = _maple_draft(this_year)
+    return DistrictPlan(
+        name=MAPLE_NAME,
+        slug=MAPLE_SLUG,
+        state="OR",
+        launch_date=launch_date,
+        enrollment=8400,
+        path_place="trying",
+        listed_on_national_map=True,
+        divided=True,
+        schools=tuple(draft.schools + draft.small_schools),
+        small_schools=tuple(draft.small_schools),
+        campaigns=_maple_campaigns(
+            rng, draft=draft, launch_date=launch_date, items=items, today=today
+        ),
+        milestones=_maple_milestones(today),
+    )
+
+
+def _maple_draft(this_year: int) -> DistrictDraft:
+    """Four schools and a small one; a lead in culture, a lag in operations; divided roles."""
+    return DistrictDraft(
         name=MAPLE_NAME,
         slug=MAPLE_SLUG,
         state="OR",
@@ -60,9 +81,21 @@ def maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.dat
             "Maple Valley High School",
             "Birchwood Elementary",
         ],
-        small_schools=small,
+        small_schools=["Fern Hollow Alternative School"],
         strength={"strategy": 2.0, "operations": -3.0, "design": 1.0, "culture": 3.0},
     )
+
+
+def _maple_campaigns(
+    rng: random.Random,
+    *,
+    draft: DistrictDraft,
+    launch_date: dt.date,
+    items: Sequence[ItemSpec],
+    today: dt.date,
+) -> tuple[CampaignPlan, ...]:
+    """Planning, Fall and Spring of Year 1, closed; and the survey open now."""
+    this_year = school_year(today)
     # (opens, closes, responses, name). Dates in the past school years are fixed points of the
     # calendar; the open survey opened last week and runs two more weeks.
     schedule = [
@@ -102,7 +135,13 @@ def maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.dat
             name=f"Fall {this_year}-{str(this_year + 1)[2:]} staff survey",
         )
     )
-    milestones = tuple(
+    return tuple(campaigns)
+
+
+def _maple_milestones(today: dt.date) -> tuple[MilestonePlan, ...]:
+    """Its milestones so far: the ones dated after `today` have not happened yet."""
+    this_year = school_year(today)
+    return tuple(
         MilestonePlan(happened_on=day, text=text)
         for day, text in (
             (dt.date(this_year - 2, 11, 14), "Board adopted a vision for personalized learning"),
@@ -113,18 +152,4 @@ def maple_valley(rng: random.Random, *, items: Sequence[ItemSpec], today: dt.dat
             (dt.date(this_year, 10, 6), "Students set their own learning goals each week"),
         )
         if day <= today
-    )
-    return DistrictPlan(
-        name=MAPLE_NAME,
-        slug=MAPLE_SLUG,
-        state="OR",
-        launch_date=launch_date,
-        enrollment=8400,
-        path_place="trying",
-        listed_on_national_map=True,
-        divided=True,
-        schools=tuple(draft.schools + small),
-        small_schools=tuple(small),
-        campaigns=tuple(campaigns),
-        milestones=milestones,
     )
