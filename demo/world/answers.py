@@ -94,9 +94,6 @@ NO_ANSWER_STUDENT_ROLE = {"technology": 0.2, "district_staff": 0.15}
 UNSPECIFIED_SCHOOL = 0.06  # respondents who leave the school question empty
 
 
-# --- answers -----------------------------------------------------------------------------------
-
-
 def dimension_targets(stage: str, years_in: int) -> dict[str, float]:
     """The national target of every dimension for a campaign in its `years_in`-th school year
     of implementation (0 while planning)."""

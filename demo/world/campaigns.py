@@ -28,8 +28,6 @@ from onpoint.method.scoring import ItemSpec
 from onpoint.method.stages import school_year, stage_of
 from onpoint.method.structure import CATEGORIES
 
-# --- the world ---------------------------------------------------------------------------------
-
 
 @dataclass
 class DistrictDraft:

@@ -37,8 +37,6 @@ from onpoint.method.scoring import ItemSpec
 from onpoint.method.stages import school_year, stage_of
 from onpoint.method.structure import CATEGORIES, ROLES, STAGES
 
-# --- the world at national scale (seed_scale, the benchmarks) ------------------------------------
-
 SCALE_SLUG_PREFIX = "scale-"
 SCALE_LEVELS = (-9.0, -6.0, -3.0, 0.0, 3.0, 6.0, 9.0)  # district strength, bucketed
 SCALE_TEMPLATES_PER_GROUP = 64  # distinct people per (years in, strength, role)
