@@ -1,7 +1,7 @@
 """The dashboards: a district's journey map, a campaign's dashboard and its CSV, the consultants'
 compare page and portfolio, the national benchmarks and the national journey map.
 
-Views read stored results through onpoint.selectors and onpoint.page_selectors (never
+Views read stored results through onpoint.selectors and the page reads (never
 recomputing), turn them into Plotly figures with onpoint.charts, and render. Every page that
 shows a district's data takes the district from districts.selectors: anything else is a 404.
 """
@@ -39,10 +39,17 @@ from districts.selectors import (
     journey_access,
 )
 from districts.services import district_journey_place_set, milestone_create
-from onpoint import charts, page_selectors, selectors
+from onpoint import (
+    charts,
+    compare_selectors,
+    national_selectors,
+    page_selectors,
+    selectors,
+)
 from onpoint.board_report import board_report_pdf, report_filename
 from onpoint.campaign_results import campaign_results_of
 from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
+from onpoint.co_travelers import co_travelers_of, stages_ahead
 from onpoint.exports import campaign_csv_rows, participation_csv_rows
 from onpoint.landmark_texts import TITLES, LandmarkText
 from onpoint.method.benchmarks import Benchmark
@@ -146,7 +153,7 @@ def _journey_page(
         ],
     )
     current_place = district.path_place
-    co_travelers = page_selectors.co_travelers_of(
+    co_travelers = co_travelers_of(
         district=district, stage=journey.stage, now=now, today=today, limit=CO_TRAVELERS_SHOWN
     )
     return render(
@@ -197,7 +204,7 @@ def _journey_page(
                 }
                 for traveler in co_travelers
             ],
-            "stages_ahead": [STAGE_LABELS[s] for s in page_selectors.stages_ahead(journey.stage)],
+            "stages_ahead": [STAGE_LABELS[s] for s in stages_ahead(journey.stage)],
         },
     )
 
@@ -352,7 +359,7 @@ class CompareForm(forms.Form):
     )
     state = forms.CharField(required=False, max_length=2)
     sort = forms.ChoiceField(
-        choices=[(key, key) for key in page_selectors.COMPARE_SORTS], required=False
+        choices=[(key, key) for key in compare_selectors.COMPARE_SORTS], required=False
     )
     order = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
     page = forms.IntegerField(required=False, min_value=1)
@@ -392,7 +399,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     now, today = timezone.now(), timezone.localdate()
 
     base = _compare_districts(request)
-    queryset = page_selectors.compare_queryset(
+    queryset = compare_selectors.compare_queryset(
         districts=base,
         now=now,
         today=today,
@@ -403,10 +410,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     )
     paginator = Paginator(queryset, COMPARE_PAGE_SIZE)
     page = paginator.get_page(params.get("page") or 1)
-    rows = page_selectors.compare_rows(districts=list(page.object_list), today=today)
+    rows = compare_selectors.compare_rows(districts=list(page.object_list), today=today)
     benchmarks = selectors.benchmarks_current()
 
-    points = page_selectors.compare_points(queryset=queryset, limit=COMPARE_CHART_LIMIT)
+    points = compare_selectors.compare_points(queryset=queryset, limit=COMPARE_CHART_LIMIT)
     chart = (
         charts.districts_on_the_curve(
             key="districts",
@@ -430,14 +437,14 @@ def compare(request: HttpRequest) -> HttpResponse:
             pick_error = PICK_TOO_MANY
         else:
             chosen = list(
-                page_selectors.compare_queryset(
+                compare_selectors.compare_queryset(
                     districts=base.filter(slug__in=picks), now=now, today=today
                 )
             )
             if len(chosen) < SIDE_BY_SIDE_MIN:
                 pick_error = PICK_TOO_FEW
             else:
-                chosen_rows = page_selectors.compare_rows(districts=chosen, today=today)
+                chosen_rows = compare_selectors.compare_rows(districts=chosen, today=today)
                 side_by_side = charts.side_by_side(
                     key="side-by-side",
                     districts=[
@@ -481,7 +488,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "order": "desc" if descending else "asc",
             "stages": [(s, STAGE_LABELS[s]) for s in STAGES],
-            "states": page_selectors.compare_states(districts=base),
+            "states": compare_selectors.compare_states(districts=base),
             "columns": columns,
             "rows": rows,
             "page": page,
@@ -494,7 +501,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "landmark_labels": LANDMARK_LABELS,
             "benchmark_version": benchmarks.version,
             "sort_choices": [(key, label) for key, label in COMPARE_COLUMNS if key is not None],
-            "stale_months": page_selectors.STALE_AFTER_MONTHS,
+            "stale_months": compare_selectors.STALE_AFTER_MONTHS,
         },
     )
 
@@ -509,13 +516,13 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     Onpoint score and percentile, the change since the campaign before, landmark chips, an open
     campaign's response rate, and a flag when its latest results are over 18 months old."""
     now, today = timezone.now(), timezone.localdate()
-    queryset = page_selectors.compare_queryset(
+    queryset = compare_selectors.compare_queryset(
         districts=_compare_districts(request), now=now, today=today
     )
     page = Paginator(queryset, COMPARE_PAGE_SIZE).get_page(request.GET.get("page") or 1)
     districts = list(page.object_list)
-    rows = page_selectors.compare_rows(districts=districts, today=today)
-    open_now = page_selectors.open_campaigns_of(districts=districts, now=now)
+    rows = compare_selectors.compare_rows(districts=districts, today=today)
+    open_now = compare_selectors.open_campaigns_of(districts=districts, now=now)
     return render(
         request,
         "onpoint/portfolio.html",
@@ -523,14 +530,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "nav_current": "home",
             "cards": [{"row": row, "open": open_now.get(row.district.pk)} for row in rows],
             "page": page,
-            "stale_months": page_selectors.STALE_AFTER_MONTHS,
+            "stale_months": compare_selectors.STALE_AFTER_MONTHS,
             "stale_count": sum(1 for row in rows if row.stale),
             "open_count": len(open_now),
         },
     )
 
 
-def _point_score(point: page_selectors.ComparePoint) -> Score:
+def _point_score(point: compare_selectors.ComparePoint) -> Score:
     if point.onpoint is not None:
         # Stored reported scores have n >= 5 (database constraint); n is not shown here.
         return Score.shown(point.onpoint, MIN_REPORTED_N)
@@ -544,7 +551,7 @@ def _point_score(point: page_selectors.ComparePoint) -> Score:
 @require_GET
 def benchmarks(request: HttpRequest) -> HttpResponse:
     current = selectors.benchmarks_current()
-    history = page_selectors.benchmark_history(limit=VERSION_HISTORY_LIMIT)
+    history = national_selectors.benchmark_history(limit=VERSION_HISTORY_LIMIT)
     growth = [
         charts.growth_curve(
             key=f"growth-{category}",
@@ -594,11 +601,11 @@ def benchmarks(request: HttpRequest) -> HttpResponse:
 @require_GET
 def national_map(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    counts = page_selectors.national_stage_place_counts(today=today)
+    counts = national_selectors.national_stage_place_counts(today=today)
     place_labels = dict(PathPlace.choices)
     chart = charts.journey_places(key="places", counts=counts, place_labels=place_labels)
-    milestones = page_selectors.national_milestones(per_place=MILESTONES_PER_PLACE)
-    listed = page_selectors.national_listed_districts(limit=LISTED_DISTRICTS_LIMIT)
+    milestones = national_selectors.national_milestones(per_place=MILESTONES_PER_PLACE)
+    listed = national_selectors.national_listed_districts(limit=LISTED_DISTRICTS_LIMIT)
     by_place = {place: sum(counts[s][place] for s in STAGES) for place in place_labels}
     return render(
         request,

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import AuditEvent, District
-from onpoint import benchmark_rebuild, charts, page_selectors
+from onpoint import benchmark_rebuild, charts, compare_selectors
 from onpoint.method.structure import ONPOINT
 from onpoint.models import GroupScore
 from surveys.models import Campaign
@@ -105,9 +105,9 @@ def test_compare_keeps_a_districts_row_when_an_empty_campaign_opens(
     after = compare_row(client, maple)
     assert after == before
     assert "Maple empty" not in after
-    rows = page_selectors.compare_rows(
+    rows = compare_selectors.compare_rows(
         districts=list(
-            page_selectors.compare_queryset(
+            compare_selectors.compare_queryset(
                 districts=District.objects.filter(pk=maple.pk),
                 now=timezone.now(),
                 today=timezone.localdate(),
@@ -131,9 +131,9 @@ def test_the_change_equals_the_difference_of_the_two_released_scores(
     store(campaign_of(maple, name="Maple open"), teachers(1, 6))
     released(oak, days_ago=40, sheets=teachers(4))  # one campaign: no change
 
-    rows = page_selectors.compare_rows(
+    rows = compare_selectors.compare_rows(
         districts=list(
-            page_selectors.compare_queryset(
+            compare_selectors.compare_queryset(
                 districts=District.objects.all(),
                 now=timezone.now(),
                 today=timezone.localdate(),
@@ -189,10 +189,10 @@ def test_results_over_18_months_old_are_flagged_stale(
 
 
 def test_months_before_counts_calendar_months() -> None:
-    assert page_selectors.months_before(dt.date(2026, 11, 20), 18) == dt.date(2025, 5, 20)
-    assert page_selectors.months_before(dt.date(2026, 8, 31), 18) == dt.date(2025, 2, 28)
-    assert page_selectors.months_before(dt.date(2025, 8, 31), 18) == dt.date(2024, 2, 29)
-    assert page_selectors.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+    assert compare_selectors.months_before(dt.date(2026, 11, 20), 18) == dt.date(2025, 5, 20)
+    assert compare_selectors.months_before(dt.date(2026, 8, 31), 18) == dt.date(2025, 2, 28)
+    assert compare_selectors.months_before(dt.date(2025, 8, 31), 18) == dt.date(2024, 2, 29)
+    assert compare_selectors.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
 
 
 # --- the portfolio ------------------------------------------------------------------------------
