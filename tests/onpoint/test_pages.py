@@ -29,7 +29,7 @@ from onpoint import benchmark_rebuild, charts, selectors
 from onpoint.method.structure import LANDMARK_KEYS, LANDMARK_STATUS_LABELS, ONPOINT, STAGE_LABELS
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion
-from onpoint.views import PICK_TOO_FEW, PICK_TOO_MANY
+from onpoint.pages.compare import PICK_TOO_FEW, PICK_TOO_MANY
 from surveys.models import Campaign
 from tests.factories import UserFactory
 from tests.onpoint.builders import uniform
