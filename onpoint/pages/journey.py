@@ -85,8 +85,8 @@ def journey_page(
     *, district: District, user: User, now: dt.datetime, today: dt.date
 ) -> JourneyPage:
     """The journey map of `district` (which the caller got from district_for) as `user` sees it:
-    eleven queries at most (page_selectors.journey_of's seven, the user's access and leadership,
-    co_travelers_of's three)."""
+    twelve queries at most (page_selectors.journey_of's seven, the user's access and leadership,
+    co_travelers_of's three; one when no district is ahead)."""
     journey = journey_of(district=district, now=now, today=today)
     landmark_campaign = journey.landmark_campaign
     landmarks = _landmarks_shown(landmark_campaign)
