@@ -57,6 +57,26 @@ def co_travelers_of(
     ahead = stages_ahead(stage)
     if not ahead:
         return []
+    found = _nearest_ahead(district, ahead, today=today, limit=limit)
+    if not found:
+        return []
+    milestones = _milestones_at(found, stage)
+    paths = _onpoint_paths(found, now=now)
+    return [
+        CoTraveler(
+            district=traveler,
+            stage=stage_of(traveler.launch_date, today),
+            milestones=milestones[traveler.pk],
+            path=[(s, paths[traveler.pk][s]) for s in STAGES if s in paths[traveler.pk]],
+        )
+        for traveler in found
+    ]
+
+
+def _nearest_ahead(
+    district: District, ahead: tuple[str, ...], *, today: dt.date, limit: int
+) -> list[District]:
+    """The named districts at one of the stages `ahead`, nearest to `district` first."""
     at_stage_ahead = Q()
     for later in ahead:
         at_stage_ahead |= stage_q(later, today)
@@ -65,7 +85,7 @@ def co_travelers_of(
         if district.enrollment is not None
         else Value(None, output_field=IntegerField())
     )
-    found = list(
+    return list(
         District.objects.filter(at_stage_ahead, named_as_co_traveler=True)
         .exclude(pk=district.pk)
         .annotate(
@@ -77,18 +97,26 @@ def co_travelers_of(
             :limit
         ]
     )
-    if not found:
-        return []
-    by_id = {d.pk: d for d in found}
+
+
+def _milestones_at(travelers: list[District], stage: str) -> dict[int, list[Milestone]]:
+    """Each traveler's milestones from when it was at `stage`, oldest first, by district id."""
+    by_id = {d.pk: d for d in travelers}
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in Milestone.objects.filter(district__in=found).order_by("happened_on", "pk"):
+    for milestone in Milestone.objects.filter(district__in=travelers).order_by("happened_on", "pk"):
         traveler = by_id[milestone.district_id]
         if stage_of(traveler.launch_date, milestone.happened_on) == stage:
             milestones[traveler.pk].append(milestone)
+    return milestones
+
+
+def _onpoint_paths(travelers: list[District], *, now: dt.datetime) -> dict[int, dict[str, float]]:
+    """Each traveler's released, reported Onpoint score at each stage, by district id."""
+    by_id = {d.pk: d for d in travelers}
     paths: dict[int, dict[str, float]] = defaultdict(dict)
     released = (
         GroupScore.objects.filter(
-            campaign__district__in=found,
+            campaign__district__in=travelers,
             breakdown=GroupScore.Breakdown.WHOLE,
             key=ONPOINT,
             value__isnull=False,
@@ -104,12 +132,4 @@ def co_travelers_of(
         # Later campaigns at a stage replace earlier ones: the latest released, as the cohorts.
         campaign_stage = stage_of(by_id[district_id].launch_date, timezone.localdate(opens_at))
         paths[district_id][campaign_stage] = value
-    return [
-        CoTraveler(
-            district=traveler,
-            stage=stage_of(traveler.launch_date, today),
-            milestones=milestones[traveler.pk],
-            path=[(s, paths[traveler.pk][s]) for s in STAGES if s in paths[traveler.pk]],
-        )
-        for traveler in found
-    ]
+    return paths

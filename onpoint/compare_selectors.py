@@ -86,8 +86,24 @@ def compare_queryset(
     districts that have no campaign, last. `onpoint_change` is the latest released Onpoint score
     minus the previous released campaign's, NULL unless both are reported (issue 16).
     """
+    queryset = _with_latest_figures(districts, now=now, today=today)
+    if stage in STAGES:
+        queryset = queryset.filter(stage_q(stage, today))
+    if state:
+        queryset = queryset.filter(state=state)
+    column = COMPARE_SORTS.get(sort, "name")
+    ordered = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    return queryset.order_by(ordered, "name", "pk")
+
+
+def _with_latest_figures(
+    districts: QuerySet[District], *, now: dt.datetime, today: dt.date
+) -> QuerySet[District]:
+    """The districts annotated with their latest and previous released campaigns, the latest
+    one's Onpoint score, percentile, alignment gap and response rate, the change of the Onpoint
+    score, and the stage's index: every column the compare page sorts by."""
     latest = _latest_campaigns(now)
-    queryset = (
+    return (
         District.objects.filter(pk__in=districts.values("pk"))
         .annotate(
             latest_campaign_id=Subquery(latest.values("pk")[:1]),
@@ -123,13 +139,6 @@ def compare_queryset(
             )
         )
     )
-    if stage in STAGES:
-        queryset = queryset.filter(stage_q(stage, today))
-    if state:
-        queryset = queryset.filter(state=state)
-    column = COMPARE_SORTS.get(sort, "name")
-    ordered = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
-    return queryset.order_by(ordered, "name", "pk")
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
