@@ -220,8 +220,8 @@ def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle() -> None:
     assert cycles({"a": ["b"], "b": ["c"], "c": [], "d": ["a", "c"]}) == []
 
 
-# onpoint's modules by noun (docs/architecture.md, "onpoint's modules, by noun"): the ones that
-# write or enqueue, and the only other modules that may import them.
+# onpoint's modules by noun (docs/architecture.md, "onpoint's modules, by noun, and its pages"):
+# the ones that write or enqueue, and the only other modules that may import them.
 ONPOINT_WRITES = frozenset(
     {
         "onpoint.rescore",
@@ -258,3 +258,17 @@ def test_onpoints_tasks_call_its_services_one_way() -> None:
         if target == "onpoint.tasks"
     ]
     assert wrong == [], "onpoint modules that import the tasks:\n" + "\n".join(sorted(wrong))
+
+
+def test_onpoints_pages_know_nothing_of_http_handlers() -> None:
+    # A page is a model of what it shows: the views and the API call it, never the reverse.
+    handlers = {"onpoint.views", "onpoint.api", "onpoint.urls", "onpoint.api_urls"}
+    pages = [module for module in modules() if module.startswith("onpoint.pages.")]
+    assert len(pages) >= 6, pages
+    wrong = [
+        where(module, target)
+        for module in pages
+        for target in import_graph()[module]
+        if target in handlers
+    ]
+    assert wrong == [], "pages that import a view or the API:\n" + "\n".join(sorted(wrong))
