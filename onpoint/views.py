@@ -32,11 +32,11 @@ from districts.selectors import (
     journey_access,
 )
 from districts.services import district_journey_place_set, milestone_create
-from onpoint import page_selectors, selectors
+from onpoint import selectors
 from onpoint.board_report import board_report_pdf, report_filename
 from onpoint.campaign_results import campaign_results_of
 from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
-from onpoint.exports import campaign_csv_rows, participation_csv_rows
+from onpoint.exports import campaign_csv
 from onpoint.pages.benchmarks import benchmarks_page
 from onpoint.pages.campaign import CampaignWaitingPage, campaign_page
 from onpoint.pages.compare import compare_page
@@ -183,21 +183,10 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    export = campaign_csv(campaign=campaign)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    writer = csv.writer(response)
-    if not scores.results_ready:
-        assert scores.participation is not None
-        response["Content-Disposition"] = (
-            f'attachment; filename="{district.slug}-campaign-{campaign.pk}-responses.csv"'
-        )
-        writer.writerows(participation_csv_rows(scores.participation))
-        return response
-    response["Content-Disposition"] = (
-        f'attachment; filename="{district.slug}-campaign-{campaign.pk}-scores.csv"'
-    )
-    dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
-    writer.writerows(campaign_csv_rows(scores, dashboard.benchmarks.stages[scores.stage]))
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    csv.writer(response).writerows(export.rows)
     return response
 
 

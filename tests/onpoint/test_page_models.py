@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from districts.models import District, Milestone, PathPlace
 from onpoint import benchmark_rebuild
+from onpoint.exports import ALL_SCHOOLS, CSV_COLUMNS, PARTICIPATION_COLUMNS, campaign_csv
+from onpoint.method.scoring import round_for_display
 from onpoint.method.structure import (
     LANDMARK_KEYS,
     ONPOINT,
@@ -229,6 +231,26 @@ def test_an_open_campaign_gets_the_waiting_page_with_counts_only(
     assert page.participation.n_responses == 4
     assert not page.scores.results_ready
     assert "results" not in page.context()
+
+
+def test_the_csv_of_a_released_campaign_has_its_scores_and_an_open_ones_its_counts(
+    world: World, maple: District
+) -> None:
+    released = campaign_csv(campaign=world.campaign)
+    assert released.filename == f"maple-valley-campaign-{world.campaign.pk}-scores.csv"
+    assert released.rows[0] == list(CSV_COLUMNS)
+    stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole", key=ONPOINT)
+    assert stored.value is not None
+    whole_onpoint = next(row for row in released.rows if row[:3] == ["campaign", "", ONPOINT])
+    assert whole_onpoint[4] == f"{round_for_display(stored.value):.1f}"
+
+    open_now = campaign_of(maple, expected_responses=8)
+    store(open_now, [(uniform(3), "teacher", None)] * 2)
+    counts = campaign_csv(campaign=Campaign.objects.select_related("district").get(pk=open_now.pk))
+    assert counts.filename == f"maple-valley-campaign-{open_now.pk}-responses.csv"
+    assert counts.rows[0] == list(PARTICIPATION_COLUMNS)
+    assert counts.rows[1][:3] == [ALL_SCHOOLS, "2", "8"]
+    assert all(ONPOINT not in row for row in counts.rows)
 
 
 # --- the compare page and the portfolio -----------------------------------------------------------
