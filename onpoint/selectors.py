@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import District
+from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
@@ -32,14 +33,8 @@ from onpoint.method.structure import (
 )
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.services import (
-    benchmark_of_row,
-    campaign_facts,
-    campaign_standing,
-    district_campaign_facts,
-    score_of_row,
-    version_benchmarks,
-)
+from onpoint.score_rows import score_of_row
+from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
 from surveys.participation import Participation, campaign_participation, response_rate
 
@@ -298,47 +293,54 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         whole[row.campaign_id][row.key] = score_of_row(row)
     summaries = []
     for campaign in listed:
-        stage = campaign.stage
         result: CampaignResult | None = getattr(campaign, "result", None)
         released = campaign.is_closed(now)
         if not released or result is None or result.computed_at < campaign.closes_at:
             # Counts only: open, or closed moments ago and still being scored (see
             # campaign_scores).
-            summaries.append(
-                CampaignSummary(
-                    campaign=campaign,
-                    stage=stage,
-                    n_responses=campaign.live_responses,
-                    computed_at=None,
-                    recompute_pending=released,
-                    benchmark_version_id=None,
-                    scores=_no_responses(),
-                    percentile_ranks=dict.fromkeys(SCORE_KEYS),
-                    landmarks={},
-                    alignment_gap=None,
-                    released=released,
-                )
-            )
-            continue
-        found = whole.get(campaign.pk, {})
-        summaries.append(
-            CampaignSummary(
-                campaign=campaign,
-                stage=stage,
-                n_responses=result.n_responses,
-                computed_at=result.computed_at,
-                recompute_pending=campaign.scores_dirty or result.stage != stage,
-                benchmark_version_id=result.benchmark_version_id,
-                scores={
-                    key: found.get(key, Score.suppressed(0, REASON_FEW_RESPONSES))
-                    for key in SCORE_KEYS
-                },
-                percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
-                landmarks=_landmarks_of_json(result.landmarks, result.stage),
-                alignment_gap=result.alignment.get("gap"),
-            )
-        )
+            summaries.append(_counts_only_summary(campaign, released=released))
+        else:
+            summaries.append(_released_summary(campaign, result, whole.get(campaign.pk, {})))
     return summaries
+
+
+def _counts_only_summary(campaign: Campaign, *, released: bool) -> CampaignSummary:
+    """A campaign whose scores are not released: its live count of responses, nothing else.
+    `campaign` carries `live_responses` (campaign_summaries' annotation)."""
+    return CampaignSummary(
+        campaign=campaign,
+        stage=campaign.stage,
+        n_responses=campaign.live_responses,  # type: ignore[attr-defined]
+        computed_at=None,
+        recompute_pending=released,
+        benchmark_version_id=None,
+        scores=_no_responses(),
+        percentile_ranks=dict.fromkeys(SCORE_KEYS),
+        landmarks={},
+        alignment_gap=None,
+        released=released,
+    )
+
+
+def _released_summary(
+    campaign: Campaign, result: CampaignResult, whole: dict[str, Score]
+) -> CampaignSummary:
+    """A released campaign from its stored result and whole-campaign scores."""
+    stage = campaign.stage
+    return CampaignSummary(
+        campaign=campaign,
+        stage=stage,
+        n_responses=result.n_responses,
+        computed_at=result.computed_at,
+        recompute_pending=campaign.scores_dirty or result.stage != stage,
+        benchmark_version_id=result.benchmark_version_id,
+        scores={
+            key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS
+        },
+        percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
+        landmarks=_landmarks_of_json(result.landmarks, result.stage),
+        alignment_gap=result.alignment.get("gap"),
+    )
 
 
 def district_campaign_history(*, district: District) -> list[CampaignSummary]:
