@@ -96,7 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901 - the harness'
     from django.db import connection
     from django.utils import timezone
 
-    from bench import data, figures
+    from bench import (
+        data,
+        demo_timing,
+        figure_import,
+        figure_pages,
+        figure_recompute,
+        figure_submissions,
+    )
     from bench.machine import load_average, machine_facts, redis_version
     from bench.report import report_render, results_load, results_save
     from bench.stack import Stack
@@ -136,10 +143,10 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901 - the harness'
     state = data.state_load(size)
     if {2, 6} & chosen:
         print("Figures 2 and 6: recompute at", size.recompute_sizes, flush=True)
-        attempt(frozenset({2, 6}), lambda: figures.figures_recompute(size, env))
+        attempt(frozenset({2, 6}), lambda: figure_recompute.figures_recompute(size, env))
         state = data.state_load(size)
     if chosen - {2, 6}:
-        state = figures.ensure_data(size, state, env)
+        state = figure_recompute.ensure_data(size, state, env)
         fixtures = data.fixtures_ensure()
         if size.engine == "postgresql":
             import redis
@@ -158,21 +165,21 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: C901 - the harness'
                     print("Figure 3: pages", flush=True)
                     attempt(
                         frozenset({3}),
-                        lambda: [figures.figure_pages(size, stack, fixtures, cookie)],
+                        lambda: [figure_pages.figure_pages(size, stack, fixtures, cookie)],
                     )
                 if {1, 4} & chosen:
                     print("Figures 1 and 4: submissions", flush=True)
                     attempt(
                         frozenset({1, 4}),
-                        lambda: figures.figures_submissions(size, stack, fixtures),
+                        lambda: figure_submissions.figures_submissions(size, stack, fixtures),
                     )
         if 5 in chosen:
             print("Figure 5: import", flush=True)
-            attempt(frozenset({5}), lambda: [figures.figure_import(size, fixtures)])
+            attempt(frozenset({5}), lambda: [figure_import.figure_import(size, fixtures)])
     if not args.no_demo:
         print("The demo: seed_demo on SQLite", flush=True)
         try:
-            demo = figures.demo_timing(env)
+            demo = demo_timing.demo_timing(env)
             demo["measured_at"] = timezone.now().isoformat(timespec="seconds")
             results["demo"] = demo
         except Exception as error:

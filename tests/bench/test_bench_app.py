@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from bench.figures import groupby_sql, timed_query
+from bench.measure import timed_query
 from bench.middleware import QUERIES_HEADER
+from bench.sql import groupby_sql
 from bench.urls import BARE_INSERT_PATH
 from surveys.models import Campaign, Response
 from tests.factories import CampaignFactory, ResponseFactory, SchoolFactory
