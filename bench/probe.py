@@ -60,52 +60,53 @@ def _call(port: int, method: str, path: str, body: Any, token: str | None) -> tu
         return reply.status, None
 
 
-class Probe(threading.Thread):
-    """While a load runs: opens a fresh campaign of the probe district, submits a few responses
-    to it through the survey API, closes it as a leader does (PATCH closes_at to now), and polls
-    GET /api/v1/campaigns/{id}/scores/ until it answers `released` with scores computed after
-    the close. One probe at a time, a short pause between them, until `stop` or `limit`."""
+def probe_campaigns_prepare(port: int, fixtures: Fixtures, n: int) -> list[int]:
+    """`n` fresh open campaigns of the probe district, each with a few responses submitted
+    through the survey API, before any load starts: what the probes will close."""
+    prepared = []
+    for number in range(1, n + 1):
+        campaign_id, token = data.probe_campaign_open(fixtures, number)
+        for role, answers in answer_pool(PROBE_RESPONSES, seed=number):
+            body = {"role": role, "school": None, "answers": answers}
+            status, _ = _call(port, "POST", f"/api/v1/surveys/{token}/responses/", body, None)
+            if status != 201:
+                raise RuntimeError(f"a probe campaign's submission answered {status}")
+        prepared.append(campaign_id)
+    connection.close()
+    return prepared
 
-    def __init__(self, port: int, fixtures: Fixtures, limit: int, log: ProbeLog) -> None:
+
+class Probe(threading.Thread):
+    """While a load runs: closes the next prepared campaign as a leader does (PATCH closes_at to
+    now, through the API), and polls GET /api/v1/campaigns/{id}/scores/ until it answers
+    `released` with its scores. One probe at a time, a short pause between them, until `stop`
+    or no prepared campaign is left."""
+
+    def __init__(self, port: int, fixtures: Fixtures, campaigns: list[int], log: ProbeLog) -> None:
         super().__init__(daemon=True)
         self.port = port
         self.fixtures = fixtures
-        self.limit = limit
+        self.campaigns = campaigns  # shared by the probes of every phase: each closes one once
         self.log = log
         self.stop = threading.Event()
 
     def run(self) -> None:
         rng = random.Random(f"probe-{self.log.done}")
         try:
-            while not self.stop.is_set() and self.log.done < self.limit:
+            while not self.stop.is_set() and self.campaigns:
                 if self.stop.wait(rng.uniform(0.2, 0.6)):
                     break
-                self._one(self.log.done + len(self.log.errors) + 1)
+                self._one(self.campaigns.pop(0))
         except Exception as error:  # reported in the figure, never hidden
             self.log.errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connection.close()
 
-    def _one(self, number: int) -> None:
-        campaign_id, token = data.probe_campaign_open(self.fixtures, number)
-        for role, answers in answer_pool(PROBE_RESPONSES, seed=number):
-            status, _ = _call(
-                self.port,
-                "POST",
-                f"/api/v1/surveys/{token}/responses/",
-                {"role": role, "school": None, "answers": answers},
-                None,
-            )
-            if status != 201:
-                self.log.errors.append(f"a probe's submission answered {status}")
-                return
+    def _one(self, campaign_id: int) -> None:
         started = time.perf_counter()
-        closes_at = timezone.now()
         status, _ = _call(
             self.port,
             "PATCH",
             f"/api/v1/campaigns/{campaign_id}/",
-            {"closes_at": closes_at.isoformat()},
+            {"closes_at": timezone.now().isoformat()},
             self.fixtures.probe_token,
         )
         if status != 200:
