@@ -82,7 +82,9 @@ def environment_apply(size: Size) -> dict[str, str]:
 
 
 def analysis_text(size: Size) -> str | None:
-    """The hand-written reading of the last full run, kept beside the code (bench/analysis.md)."""
+    """The hand-written reading of the full run, kept beside the code (bench/analysis.md) and
+    written from that run's numbers after it; the reading of an earlier run with other figures
+    is kept under docs/ and never carried into a new report."""
     path = ROOT / "bench" / "analysis.md"
     if size.name != "full" or not path.exists():
         return None
