@@ -36,7 +36,7 @@ SUBMIT_RATIO = 0.8
 SUBMIT_P95_MS = 100
 SCORES_P95_S = 2
 MIN_PROBES = 30
-TOP_UP_PHASES = 10
+TOP_UP_PHASES = 4  # each three times a figure 1 phase: a probe straddling two costs less
 
 Maker = Callable[[int], Request]
 Rounds = Alternation[LoadResult, LoadResult]
@@ -79,7 +79,8 @@ class Probing:
 
     def top_up(self, phase: Callable[[], LoadResult]) -> None:
         """More phases of the survey endpoint's load (not counted in figure 1) until the probes
-        reach MIN_PROBES, or TOP_UP_PHASES more phases: figure 4 needs its 30 probes."""
+        reach MIN_PROBES, or TOP_UP_PHASES more phases: figure 4 needs its 30 probes. A probe
+        still waiting when its phase ends finishes without the load (a phase joins its probe)."""
         while (
             self.log.done < MIN_PROBES
             and self.campaigns
@@ -128,7 +129,11 @@ def figures_submissions(size: Size, stack: Stack, fixtures: Fixtures) -> list[Fi
         size.rounds, lambda: arrivals(bare), lambda: probing.during(lambda: arrivals(real))
     )
     one = figure_submissions(size, stack, throughput, latency)
-    probing.top_up(lambda: load_run(stack.port, real, size, **closed))
+    longer = closed | {
+        "max_requests": 3 * size.submit_requests,
+        "max_seconds": 3 * size.submit_seconds,
+    }
+    probing.top_up(lambda: load_run(stack.port, real, size, **longer))
     return [one, figure_release(size, probing)]
 
 
