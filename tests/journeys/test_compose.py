@@ -59,3 +59,15 @@ def test_production_secrets_are_not_in_the_compose_file(compose: dict[str, Any])
     environment = compose["services"]["web"]["environment"]
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert environment["DEBUG"] == "false"
+
+
+def test_the_database_runs_with_the_settings_the_benchmarks_measured(
+    compose: dict[str, Any],
+) -> None:
+    from bench.pg_settings import DATABASE_SETTINGS, SERVER_SETTINGS
+
+    command = compose["services"]["db"]["command"]
+    assert command[0] == "postgres"
+    flags = dict(value.split("=", 1) for value in command[2::2])
+    assert all(flag == "-c" for flag in command[1::2])
+    assert flags == DATABASE_SETTINGS | SERVER_SETTINGS
