@@ -39,8 +39,8 @@ from districts.models import (
 )
 from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
 from surveys.models import Campaign, Comment, Instrument, Response
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
-from surveys.services import response_score_fields
 
 # A published password for local demo accounts only; seed_demo refuses to run in production.
 DEMO_PASSWORD = "journeys-demo"  # noqa: S105

@@ -12,7 +12,6 @@ so each row's stored scores are method section 3's scores of its own answers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -36,8 +35,8 @@ from demo.world import (
 )
 from districts.models import District, School, time_zone_for_state
 from surveys.models import SCORE_COLUMNS, Campaign, Response, new_campaign_token
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
-from surveys.services import response_score_fields
 
 POSTGRES_ONLY = (
     "seed_scale loads millions of rows with PostgreSQL COPY and runs on PostgreSQL only: set "
@@ -109,9 +108,9 @@ def _template_text(items: Any, answers: dict[str, int | None]) -> str:
     fields = response_score_fields(items=items, answers=answers)
     return "\t".join(
         [
-            _text(json.dumps(fields["answers"], separators=(",", ":"))),
-            _text(json.dumps(fields["item_scores"], separators=(",", ":"))),
-            *(_text(None if fields[c] is None else repr(fields[c])) for c in SCORE_COLUMNS),
+            # bytea in COPY's text format: \x then hex digits (_text doubles the backslash).
+            _text("\\x" + fields["answers"].hex()),
+            *(_text(fields[c]) for c in SCORE_COLUMNS),
         ]
     )
 
@@ -228,7 +227,7 @@ def scale_seed(
         _copy(
             Response,
             ["campaign", "submission_id", "role", "school", "submitted_on", "answers",
-             "item_scores", *SCORE_COLUMNS],
+             *SCORE_COLUMNS],
             response_chunks(),
         )  # fmt: skip
     with connection.cursor() as cursor:
