@@ -1,10 +1,10 @@
 """Reads the dashboards need beyond onpoint.selectors, on the stored rows only.
 
 Nothing here recomputes a score: values come from GroupScore, CampaignResult and the benchmark
-versions that onpoint.services writes. Every function makes a fixed number of queries, named in
-its docstring, whatever the number of rows. The caller has already restricted the districts to
-what the user may see (districts.selectors); the national reads (`national_*`) show only counts
-and the names of districts that chose to be listed.
+versions that onpoint.rescore and onpoint.benchmark_rebuild write. Every function makes a fixed
+number of queries, named in its docstring, whatever the number of rows. The caller has already
+restricted the districts to what the user may see (districts.selectors); the national reads
+(`national_*`) show only counts and the names of districts that chose to be listed.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import District
+from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
@@ -32,14 +33,8 @@ from onpoint.method.structure import (
 )
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.services import (
-    benchmark_of_row,
-    campaign_facts,
-    campaign_standing,
-    district_campaign_facts,
-    score_of_row,
-    version_benchmarks,
-)
+from onpoint.score_rows import score_of_row
+from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
 from surveys.participation import Participation, campaign_participation, response_rate
 
