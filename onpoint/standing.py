@@ -133,7 +133,3 @@ def _result_fields(standing: Standing, version: BenchmarkVersion | None) -> dict
 
 def _result_differs(result: CampaignResult, fields: Mapping[str, Any]) -> bool:
     return any(getattr(result, name) != value for name, value in fields.items())
-
-
-def _result_fields_names() -> list[str]:
-    return ["stage", "benchmark_version_id", "previous_campaign_id", "ranks", "landmarks"]

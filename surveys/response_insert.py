@@ -20,7 +20,7 @@ _FIELDS = tuple(field for field in Response._meta.concrete_fields if not field.p
 @lru_cache(maxsize=4)
 def _insert_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in _FIELDS)
+    columns = ", ".join(quote(str(field.column)) for field in _FIELDS)
     placeholders = ", ".join(["%s"] * len(_FIELDS))
     return (
         f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({placeholders}) "  # noqa: S608

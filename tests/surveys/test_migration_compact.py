@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -33,9 +33,9 @@ ITEMS = [
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def migrate(targets: list[tuple[str, str | None]] | None = None) -> None:
+def migrate(targets: Sequence[tuple[str, str | None]] | None = None) -> None:
     executor = MigrationExecutor(connection)
-    executor.migrate(targets or executor.loader.graph.leaf_nodes())
+    executor.migrate(list(targets) if targets else executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture
@@ -67,7 +67,8 @@ def old_campaign(apps: Apps) -> Any:
 def old_row(apps: Apps, campaign: Any, answers: dict[str, int | None]) -> Any:
     """A response as the old submit path stored it: JSON answers, item scores, float scores."""
     scores = score_response(answers, ITEMS)
-    return apps.get_model("surveys", "Response").objects.create(
+    historical: Any = apps.get_model("surveys", "Response")  # mypy knows only today's model
+    return historical.objects.create(
         campaign=campaign,
         role="teacher",
         submitted_on=dt.date(2026, 3, 3),
@@ -86,8 +87,8 @@ def sheets() -> list[dict[str, int | None]]:
         {code: None if rng.random() < 0.25 else rng.randint(1, 5) for code in codes}
         for _ in range(60)
     ]
-    every = [dict.fromkeys(codes, value) for value in range(1, 6)]
-    partial = {codes[0]: 4, codes[2]: 5}  # codes left out of the JSON are no answer
+    every: list[dict[str, int | None]] = [dict.fromkeys(codes, value) for value in range(1, 6)]
+    partial: dict[str, int | None] = {codes[0]: 4, codes[2]: 5}  # left out: no answer
     return [*drawn, *every, partial, dict.fromkeys(codes), {}]
 
 

@@ -1,5 +1,7 @@
-"""The batched full recompute (onpoint.rescore_all) stores exactly what rescoring campaign by
-campaign stores: every group score, rank, landmark and alignment, on SQLite and PostgreSQL."""
+"""The set-based full recompute (`rescore.campaigns_rescore_all`, batches of campaigns, one
+scan each) stores exactly what rescoring campaign by campaign stores: every group score, rank,
+landmark and alignment, on SQLite and PostgreSQL. And the scan's two forms, GROUPING SETS and
+UNION ALL, give the same aggregates."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.utils import timezone
 from districts.models import School
 from onpoint import aggregates, benchmark_rebuild, rescore
 from onpoint.models import CampaignResult, GroupScore
-from onpoint.rescore_all import campaigns_rescore_all
 from surveys.models import Campaign
 from tests.onpoint.builders import (
     campaign_of,
@@ -77,7 +78,7 @@ def one_by_one() -> None:
 
 def batched(batch_size: int) -> None:
     now = timezone.now()
-    assert campaigns_rescore_all(now=now, batch_size=batch_size) == Campaign.objects.count()
+    assert rescore.campaigns_rescore_all(now=now, batch_size=batch_size) == Campaign.objects.count()
     benchmark_rebuild.benchmarks_rebuild(now=now)
 
 
@@ -128,3 +129,11 @@ def test_batches_write_only_what_changed_and_drop_groups_that_are_gone() -> None
     assert GroupScore.objects.filter(
         campaign=changed, breakdown="role", group="school_leader"
     ).exists()
+
+
+def test_grouping_sets_and_union_all_give_the_same_aggregates(requires_postgres: None) -> None:
+    campaigns = world()
+    ids = [c.pk for c in campaigns]
+    one_scan = aggregates.batch_aggregates(ids, grouping_sets=True)
+    assert one_scan == aggregates.batch_aggregates(ids, grouping_sets=False)
+    assert any(a.cells and a.by_school and a.by_role for a in one_scan.values())
