@@ -227,13 +227,12 @@ def co_travelers_of(
         GroupScore.objects.filter(
             campaign__district__in=found,
             breakdown=GroupScore.Breakdown.WHOLE,
-            key=ONPOINT,
-            value__isnull=False,
+            onpoint__isnull=False,
             campaign__closes_at__lte=now,
             campaign__result__computed_at__gte=F("campaign__closes_at"),
         )
         .order_by("campaign__opens_at", "campaign__pk")
-        .values_list("campaign__district_id", "campaign__opens_at", "value")
+        .values_list("campaign__district_id", "campaign__opens_at", ONPOINT)
     )
     for district_id, opens_at, value in released:
         if value is None:  # filtered out above; for the type checker
@@ -305,8 +304,8 @@ def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
 def _whole_onpoint(campaign_id: str) -> QuerySet[GroupScore, Any]:
     """The stored whole-campaign Onpoint score of the campaign named by the outer annotation."""
     return GroupScore.objects.filter(
-        campaign_id=OuterRef(campaign_id), breakdown=GroupScore.Breakdown.WHOLE, key=ONPOINT
-    ).values("value")[:1]
+        campaign_id=OuterRef(campaign_id), breakdown=GroupScore.Breakdown.WHOLE
+    ).values(ONPOINT)[:1]
 
 
 def _result_of_latest() -> QuerySet[CampaignResult]:

@@ -43,24 +43,24 @@ CampaignRows = dict[RowKey, RowFields]
 
 def _stored_rows(campaign_ids: Sequence[int]) -> dict[int, CampaignRows]:
     stored: dict[int, CampaignRows] = defaultdict(dict)
-    for campaign_id, breakdown, group, key, *fields in GroupScore.objects.filter(
+    for campaign_id, breakdown, group, *fields in GroupScore.objects.filter(
         campaign_id__in=list(campaign_ids)
-    ).values_list("campaign_id", "breakdown", "group", "key", *GROUP_SCORE_FIELDS):
-        stored[campaign_id][(breakdown, group, key)] = tuple(fields)
+    ).values_list("campaign_id", "breakdown", "group", *GROUP_SCORE_FIELDS):
+        stored[campaign_id][(breakdown, group)] = tuple(fields)
     return stored
 
 
 def _copy_group_scores(rows: Iterable[tuple[int, RowKey, RowFields]]) -> None:
     """New GroupScore rows by COPY (PostgreSQL): no model object per row."""
     table = connection.ops.quote_name(GroupScore._meta.db_table)
-    names = ["campaign_id", "breakdown", "group", "key", *GROUP_SCORE_FIELDS]
+    names = ["campaign_id", "breakdown", "group", *GROUP_SCORE_FIELDS]
     columns = ", ".join(connection.ops.quote_name(name) for name in names)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for campaign_id, (breakdown, group, key), fields in rows:
-            copy.write_row((campaign_id, breakdown, group, key, *fields))
+        for campaign_id, (breakdown, group), fields in rows:
+            copy.write_row((campaign_id, breakdown, group, *fields))
 
 
 def _insert_group_scores(rows: list[tuple[int, RowKey, RowFields]]) -> None:

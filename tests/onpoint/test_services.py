@@ -28,10 +28,8 @@ pytestmark = pytest.mark.django_db
 
 
 def stored(campaign: Campaign, breakdown: str = "whole", group: str = "") -> dict[str, Any]:
-    return {
-        row.key: row
-        for row in GroupScore.objects.filter(campaign=campaign, breakdown=breakdown, group=group)
-    }
+    """The group's stored scores (its one row), by key."""
+    return GroupScore.objects.get(campaign=campaign, breakdown=breakdown, group=group).scores()
 
 
 def worked_example_answers() -> list[dict[str, int | None]]:
@@ -98,7 +96,7 @@ def test_a_school_of_three_is_suppressed_and_takes_the_smallest_other_school_wit
     assert stored(campaign, "school", "Alder")["strategy"].reported
     assert stored(campaign, "school", "Unspecified")["strategy"].reported
     positions = dict(
-        GroupScore.objects.filter(campaign=campaign, breakdown="school", key="onpoint").values_list(
+        GroupScore.objects.filter(campaign=campaign, breakdown="school").values_list(
             "group", "position"
         )
     )
