@@ -128,7 +128,10 @@ def _role_to_suppress(
         weights[(school_node, role_node)] += n
     candidates: list[tuple[int, str]] = []
     for part in components(weights):
-        if min_cut(part) >= MIN_REPORTED_N:
+        # Every split of a connected part crosses at least one edge, so a part whose edges all
+        # hold 5 or more has no cut under 5: the minimum cut (the costly step) is needed only
+        # where some cell holds 1 to 4 responses (issue 13: most parts have none).
+        if min(part.values()) >= MIN_REPORTED_N or min_cut(part) >= MIN_REPORTED_N:
             continue
         candidates.extend(
             (by_role[role][key].n, role)
