@@ -81,12 +81,13 @@ def _manage(*args: str) -> list[str]:
 
 def groupby_sql(vendor: str) -> str:
     """The anchor: one hand-written aggregate over the responses table computing what the
-    recompute needs, every score's mean and count for each campaign, each campaign's schools
-    and each campaign's roles. The first column tells the breakdown apart (3 whole, 1 school,
+    recompute needs, every score's sum and count (integers in 1/36 point on the compact row, so
+    the mean is exact; issue 13) for each campaign, each campaign's schools and each campaign's
+    roles. The first column tells the breakdown apart (3 whole, 1 school,
     2 role). PostgreSQL does it in one GROUP BY GROUPING SETS; SQLite has no grouping sets, so
     there it is the same three GROUP BYs joined by UNION ALL."""
     table = connection.ops.quote_name(Response._meta.db_table)
-    aggregates = ", ".join(f"AVG({c}), COUNT({c})" for c in SCORE_COLUMNS)
+    aggregates = ", ".join(f"SUM({c}), COUNT({c})" for c in SCORE_COLUMNS)
     if vendor == "postgresql":
         return (
             "SELECT GROUPING(school_id, role), campaign_id, school_id, role, COUNT(*), "  # noqa: S608

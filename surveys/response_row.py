@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from onpoint.method.grid import from_grid, grid_check, scores_to_grid
+from onpoint.method.grid import grid_check, scores_to_grid
 from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN
 
@@ -73,8 +73,3 @@ def response_score_fields(
         **scores_to_grid(scores.dimensions),
         **scores_to_grid(scores.categories),
     }
-
-
-def score_points(units: int | None) -> float | None:
-    """A stored score in points (0..100); None when absent."""
-    return from_grid(units)
