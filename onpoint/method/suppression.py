@@ -118,6 +118,10 @@ def _role_to_suppress(
 ) -> str | None:
     """The reported role group to suppress next for `key`, or None when no part of the graph
     has a minimum cut under 5."""
+    if all(not 0 < counts.get(key, 0) < MIN_REPORTED_N for counts in cells.values()):
+        # No cell holds 1 to 4 responses: merging cells into the suppressed-groups nodes only
+        # adds to the edges, so every edge holds 5 or more and no part has a cut under 5.
+        return None
     weights: dict[tuple[object, object], int] = defaultdict(int)
     for (school, role), counts in cells.items():
         n = counts.get(key, 0)
