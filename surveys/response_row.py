@@ -12,6 +12,7 @@ Item scores are not stored: they follow from the answers (method section 3.1).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from onpoint.method.grid import grid_check, scores_to_grid
@@ -30,16 +31,17 @@ def answers_pack(codes: Sequence[str], answers: Mapping[str, int | None]) -> byt
     Raises ValueError for a code outside `codes` or an answer outside 1..5 (validated answers
     never have either; the data migration relies on this to refuse what it cannot carry).
     """
+    known = set(codes)
     for code in answers:
-        if code not in codes:
+        if code not in known:
             raise ValueError(UNKNOWN_CODE.format(code=code))
-    packed = bytearray()
-    for code in codes:
+    packed = bytearray(len(codes))  # zeros: no answer
+    for index, code in enumerate(codes):
         value = answers.get(code)
         if value is None:
-            packed.append(NO_ANSWER)
-        elif isinstance(value, int) and ANSWER_MIN <= value <= ANSWER_MAX:
-            packed.append(value)
+            continue
+        if isinstance(value, int) and ANSWER_MIN <= value <= ANSWER_MAX:
+            packed[index] = value
         else:
             raise ValueError(ANSWER_BYTE.format(value=value, code=code))
     return bytes(packed)
@@ -61,12 +63,18 @@ def answers_unpack(codes: Sequence[str], packed: bytes | memoryview) -> dict[str
     return answers
 
 
+@lru_cache(maxsize=8)
+def _grid_check(items: tuple[ItemSpec, ...]) -> None:
+    """grid_check once per instrument, not once per imported row."""
+    grid_check(items)
+
+
 def response_score_fields(
     *, items: Sequence[ItemSpec], answers: Mapping[str, int | None]
 ) -> dict[str, Any]:
     """The Response columns computed from the answers: the packed answers and every dimension
     and category score in grid units (method section 3, by onpoint.method.scoring)."""
-    grid_check(items)
+    _grid_check(tuple(items))
     scores = score_response(answers, items)
     return {
         "answers": answers_pack([item.code for item in items], answers),
