@@ -35,8 +35,9 @@ from demo.world import (
 )
 from districts.models import District, Membership, School
 from surveys.models import Campaign, Response
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_codes, item_specs
-from surveys.services import campaign_create, response_score_fields
+from surveys.services import campaign_create
 
 CONSULTANT = "bench-consultant"
 CONSULTED = 12

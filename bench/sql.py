@@ -16,13 +16,14 @@ TABLE = Response._meta.db_table
 
 def groupby_sql(vendor: str) -> str:
     """The anchor: one hand-written aggregate over the responses table computing what the
-    recompute needs, every score's mean and count for each campaign, each campaign's schools,
+    recompute needs, every score's sum and count (integers in 1/36 point on the compact row, so the
+    mean is exact) for each campaign, each campaign's schools,
     each campaign's roles and the school x role cells (method 1.1's suppression across
     breakdowns). The first column tells the breakdown apart (3 whole, 1 school, 2 role, 0
     cell). PostgreSQL does it in one scan, GROUP BY GROUPING SETS; SQLite has no grouping
     sets, so there it is the same four GROUP BYs joined by UNION ALL."""
     table = connection.ops.quote_name(Response._meta.db_table)
-    aggregates = ", ".join(f"AVG({c}), COUNT({c})" for c in SCORE_COLUMNS)
+    aggregates = ", ".join(f"SUM({c}), COUNT({c})" for c in SCORE_COLUMNS)
     if vendor == "postgresql":
         return (
             "SELECT GROUPING(school_id, role), campaign_id, school_id, role, COUNT(*), "  # noqa: S608

@@ -41,8 +41,8 @@ from onpoint.benchmark_rebuild import benchmarks_rebuild
 from onpoint.release import campaigns_to_release
 from onpoint.rescore import campaign_rescore
 from surveys.models import Campaign, Comment, Instrument, Response
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
-from surveys.services import response_score_fields
 
 # A published password for local demo accounts only; seed_demo refuses to run in production.
 DEMO_PASSWORD = "journeys-demo"  # noqa: S105

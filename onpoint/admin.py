@@ -41,6 +41,6 @@ class CampaignResultAdmin(ReadOnlyAdmin):
 
 @admin.register(GroupScore)
 class GroupScoreAdmin(ReadOnlyAdmin):
-    list_display = ["campaign", "breakdown", "group", "key", "value", "n", "reported", "reason"]
-    list_filter = ["breakdown", "key", "reported"]
+    list_display = ["campaign", "breakdown", "group", "onpoint", "onpoint_n", "onpoint_reason"]
+    list_filter = ["breakdown"]
     list_select_related = ["campaign"]

@@ -118,13 +118,12 @@ def _onpoint_paths(travelers: list[District], *, now: dt.datetime) -> dict[int, 
         GroupScore.objects.filter(
             campaign__district__in=travelers,
             breakdown=GroupScore.Breakdown.WHOLE,
-            key=ONPOINT,
-            value__isnull=False,
+            onpoint__isnull=False,
             campaign__closes_at__lte=now,
             campaign__result__computed_at__gte=F("campaign__closes_at"),
         )
         .order_by("campaign__opens_at", "campaign__pk")
-        .values_list("campaign__district_id", "campaign__opens_at", "value")
+        .values_list("campaign__district_id", "campaign__opens_at", ONPOINT)
     )
     for district_id, opens_at, value in released:
         if value is None:  # filtered out above; for the type checker

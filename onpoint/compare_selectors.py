@@ -60,8 +60,8 @@ def _latest_campaigns(now: dt.datetime) -> QuerySet[Campaign]:
 def _whole_onpoint(campaign_id: str) -> QuerySet[GroupScore, Any]:
     """The stored whole-campaign Onpoint score of the campaign named by the outer annotation."""
     return GroupScore.objects.filter(
-        campaign_id=OuterRef(campaign_id), breakdown=GroupScore.Breakdown.WHOLE, key=ONPOINT
-    ).values("value")[:1]
+        campaign_id=OuterRef(campaign_id), breakdown=GroupScore.Breakdown.WHOLE
+    ).values(ONPOINT)[:1]
 
 
 def _result_of_latest() -> QuerySet[CampaignResult]:

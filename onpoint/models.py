@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from onpoint.method.scoring import Score
 from onpoint.method.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS, STAGES
 from surveys.models import Campaign
 
@@ -17,12 +18,28 @@ SCORE_KEY_CHOICES = [(key, key) for key in SCORE_KEYS]
 STAGE_CHOICES = [(stage, stage) for stage in STAGES]
 
 
+# How a stored score was suppressed, as a small code (GroupScore.<key>_reason).
+REPORTED = 0
+REASON_CODES: dict[int, str] = {1: REASON_FEW_RESPONSES, 2: REASON_COMPLEMENTARY}
+CODE_OF_REASON: dict[str, int] = {reason: code for code, reason in REASON_CODES.items()}
+
+
+def _reported_or_hidden(key: str) -> models.Q:
+    """A reported score has a value, at least 5 responses and no reason; a suppressed one has
+    no value and one of the documented reasons. So no query, export or chart can leak one."""
+    return models.Q(
+        **{f"{key}_reason": REPORTED, f"{key}__isnull": False, f"{key}_n__gte": 5}
+    ) | models.Q(**{f"{key}_reason__in": list(REASON_CODES), f"{key}__isnull": True})
+
+
 class GroupScore(models.Model):
-    """One score of one group of one campaign (method section 4), after suppression.
+    """Every score of one group of one campaign (method section 4), after suppression: one row
+    per group (issue 13), a value, an n and a reason code per score key.
 
     A group is the campaign as a whole, one school (or "Unspecified", the responses with no
-    school), or one role. The check constraint keeps the privacy rule in the database itself: a
-    row that is not reported has no value, so no query, export or chart can leak one.
+    school), or one role. For each key of SCORE_KEYS, `<key>` is the full-precision value (NULL
+    when suppressed), `<key>_n` its n, `<key>_reason` REPORTED or a code of REASON_CODES. The
+    check constraints keep the privacy rule in the database itself. Read through `scores()`.
     """
 
     class Breakdown(models.TextChoices):
@@ -30,40 +47,92 @@ class GroupScore(models.Model):
         SCHOOL = "school", "By school"
         ROLE = "role", "By role"
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="group_scores")
+    # No index of its own: the unique (campaign, breakdown, group) constraint leads with it.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="group_scores", db_index=False
+    )
     breakdown = models.CharField(max_length=10, choices=Breakdown.choices)
     # "" for the whole campaign; the school's name (or "Unspecified"); the role's key.
     group = models.CharField(max_length=200, blank=True)
     # The group's place in its breakdown: names in Unicode code point order (method section 9).
     position = models.PositiveIntegerField(default=0)
-    key = models.CharField(max_length=20, choices=SCORE_KEY_CHOICES)
-    value = models.FloatField(null=True)
-    n = models.PositiveIntegerField()
-    reported = models.BooleanField()
-    reason = models.CharField(max_length=40, blank=True)
+
+    onpoint = models.FloatField(null=True)
+    onpoint_n = models.PositiveIntegerField(default=0)
+    onpoint_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    strategy = models.FloatField(null=True)
+    strategy_n = models.PositiveIntegerField(default=0)
+    strategy_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    operations = models.FloatField(null=True)
+    operations_n = models.PositiveIntegerField(default=0)
+    operations_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    design = models.FloatField(null=True)
+    design_n = models.PositiveIntegerField(default=0)
+    design_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    culture = models.FloatField(null=True)
+    culture_n = models.PositiveIntegerField(default=0)
+    culture_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    vision = models.FloatField(null=True)
+    vision_n = models.PositiveIntegerField(default=0)
+    vision_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    plan = models.FloatField(null=True)
+    plan_n = models.PositiveIntegerField(default=0)
+    plan_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    devices_tools = models.FloatField(null=True)
+    devices_tools_n = models.PositiveIntegerField(default=0)
+    devices_tools_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    it_support = models.FloatField(null=True)
+    it_support_n = models.PositiveIntegerField(default=0)
+    it_support_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    teacher_role = models.FloatField(null=True)
+    teacher_role_n = models.PositiveIntegerField(default=0)
+    teacher_role_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    student_role = models.FloatField(null=True)
+    student_role_n = models.PositiveIntegerField(default=0)
+    student_role_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    buy_in = models.FloatField(null=True)
+    buy_in_n = models.PositiveIntegerField(default=0)
+    buy_in_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    risk_taking = models.FloatField(null=True)
+    risk_taking_n = models.PositiveIntegerField(default=0)
+    risk_taking_reason = models.PositiveSmallIntegerField(default=REPORTED)
+    supportive = models.FloatField(null=True)
+    supportive_n = models.PositiveIntegerField(default=0)
+    supportive_reason = models.PositiveSmallIntegerField(default=REPORTED)
 
     class Meta:
-        ordering = ["campaign", "breakdown", "position", "key"]
+        ordering = ["campaign", "breakdown", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "breakdown", "group", "key"], name="group_score_once"
+                fields=["campaign", "breakdown", "group"], name="group_score_once_per_group"
             ),
-            models.CheckConstraint(
-                condition=(
-                    models.Q(reported=True, value__isnull=False, n__gte=5, reason="")
-                    | models.Q(
-                        reported=False,
-                        value__isnull=True,
-                        reason__in=[REASON_FEW_RESPONSES, REASON_COMPLEMENTARY],
-                    )
-                ),
-                name="group_score_suppressed_has_no_value",
+            *(
+                models.CheckConstraint(
+                    condition=_reported_or_hidden(key), name=f"group_score_{key}_hidden_or_shown"
+                )
+                for key in SCORE_KEYS
             ),
         ]
-        indexes = [models.Index(fields=["breakdown", "key"], name="group_score_breakdown_key")]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id} {self.breakdown}:{self.group} {self.key}"
+        return f"{self.campaign_id} {self.breakdown}:{self.group}"
+
+    def score(self, key: str) -> Score:
+        """The stored score `key` as the pure modules' Score."""
+        value, n, code = (getattr(self, name) for name in (key, f"{key}_n", f"{key}_reason"))
+        if code == REPORTED:
+            return Score.shown(value, n)
+        return Score.suppressed(n, REASON_CODES[code])
+
+    def scores(self) -> dict[str, Score]:
+        """Every stored score of the group, in SCORE_KEYS order."""
+        return {key: self.score(key) for key in SCORE_KEYS}
+
+
+# The score columns above are the method's keys; this keeps them from drifting apart.
+assert all(
+    hasattr(GroupScore, name) for key in SCORE_KEYS for name in (key, f"{key}_n", f"{key}_reason")
+)
 
 
 class BenchmarkVersion(models.Model):

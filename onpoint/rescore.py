@@ -1,12 +1,15 @@
-"""Rescoring one campaign: its group scores, alignment, ranks and landmarks recomputed and
-stored, and what depends on them refreshed after.
+"""Rescoring campaigns: their group scores, alignment, ranks and landmarks recomputed and
+stored, and what depends on them refreshed after. One path (`campaigns_rescore_locked`, batch
+shaped) for one campaign and for all of them.
 
 - `campaign_recompute(campaign_id=...)`: the worker's task. Claims the campaign's dirty flag
   and rescores it in the same transaction, so a worker killed halfway leaves the flag set and
   the work is redone, never lost.
-- `campaign_rescore(campaign=...)`: one SQL aggregate query per breakdown (whole, by school, by
-  role, onpoint.aggregates), suppression by the pure functions (onpoint.score_rows), then the
-  rows are upserted. Idempotent.
+- `campaign_rescore(campaign=...)`: one scan of its responses for every group (onpoint.aggregates),
+  suppression by the pure functions (onpoint.score_rows), then the rows written where they
+  changed (onpoint.score_store). Idempotent.
+- `campaigns_rescore_all()`: the same, for every campaign in batches of BATCH_SIZE
+  (`manage.py recompute`).
 - `campaign_rescore_followup`: the district's other campaigns' landmarks
   (onpoint.results_refresh), and the benchmarks (onpoint.benchmark_rebuild) when they change.
 """
@@ -16,34 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from onpoint.aggregates import campaign_aggregates
-from onpoint.benchmark_reads import benchmark_version_latest, version_benchmarks
+from onpoint.aggregates import batch_aggregates
 from onpoint.benchmark_rebuild import benchmarks_rebuild
-from onpoint.method.alignment import alignment_of
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.queueing import benchmarks_rebuild_request
-from onpoint.results_refresh import campaign_results_refresh
-from onpoint.score_rows import (
-    GROUP_SCORE_FIELDS,
-    CampaignScoreSet,
-    RowFields,
-    RowKey,
-    _score_rows,
-    alignment_json,
-    campaign_score_set,
-    group_score_row,
-)
-from onpoint.standing import (
-    _result_fields,
-    campaign_facts,
-    campaign_standing,
-    district_campaign_facts,
-)
+from onpoint.results_refresh import campaign_results_refresh, id_batches
+from onpoint.score_rows import campaign_score_set
+from onpoint.score_store import group_scores_store, results_store
 from surveys.comments import comments_release_shuffle
 from surveys.models import Campaign
 
@@ -54,38 +42,11 @@ logger = logging.getLogger(__name__)
 RESCORED = "campaign %s rescored: %s responses (run %s)"
 RESCORE_SKIPPED = "campaign %s: nothing to recompute (another run claimed it)"
 
+# Campaigns rescored in one transaction by `manage.py recompute`: one scan of their responses.
+BATCH_SIZE = 500
 
-def _group_scores_store(campaign: Campaign, score_set: CampaignScoreSet) -> bool:
-    """Upsert the campaign's GroupScore rows, writing only what changed (so ids stay, and a run
-    that changes nothing writes nothing). Returns whether the whole-campaign scores changed.
-    """
-    wanted = _score_rows(score_set)
-    existing: dict[RowKey, tuple[int, RowFields]] = {
-        (breakdown, group, key): (pk, (position, value, n, reported, reason))
-        for pk, breakdown, group, key, position, value, n, reported, reason in (
-            GroupScore.objects.filter(campaign=campaign).values_list(
-                "pk", "breakdown", "group", "key", "position", "value", "n", "reported", "reason"
-            )
-        )
-    }
-    stale = [pk for key, (pk, _) in existing.items() if key not in wanted]
-    to_create: list[GroupScore] = []
-    to_update: list[GroupScore] = []
-    whole_changed = False
-    for key, fields in wanted.items():
-        found = existing.get(key)
-        if found is not None and found[1] == fields:
-            continue
-        row = group_score_row(campaign.pk, key, fields, pk=found[0] if found is not None else None)
-        (to_create if found is None else to_update).append(row)
-        whole_changed = whole_changed or key[0] == GroupScore.Breakdown.WHOLE
-    if stale:
-        GroupScore.objects.filter(pk__in=stale).delete()
-    if to_update:
-        GroupScore.objects.bulk_update(to_update, list(GROUP_SCORE_FIELDS))
-    if to_create:
-        GroupScore.objects.bulk_create(to_create)
-    return whole_changed
+# Looked up at call time, so a test's worker can wrap it (tests/held_worker.py).
+_group_scores_store = group_scores_store
 
 
 @dataclass(frozen=True)
@@ -100,55 +61,83 @@ class RescoreOutcome:
     affects_benchmarks: bool
 
 
-def _unreleased_clear(campaign: Campaign) -> RescoreOutcome:
-    """An unreleased campaign keeps no scores at all (method 1.1, section 4, "Release"): a
-    leader who looked before and after one colleague submitted would learn their answers."""
-    deleted, _ = GroupScore.objects.filter(campaign=campaign).delete()
-    CampaignResult.objects.filter(campaign=campaign).delete()
-    return RescoreOutcome(
-        campaign_id=campaign.pk,
-        district_id=campaign.district_id,
-        n_responses=0,
-        whole_changed=deleted > 0,
-        affects_benchmarks=False,
+def campaigns_rescore_locked(
+    campaigns: Sequence[Campaign], *, now: dt.datetime
+) -> list[RescoreOutcome]:
+    """Rescore a batch of campaigns: the one rescore path, for one campaign (the worker) and for
+    every campaign in batches (`manage.py recompute`). The caller holds the campaigns' row locks
+    inside a transaction.
+
+    An unreleased campaign keeps no scores at all (method 1.1, section 4, "Release"): a leader
+    who looked before and after one colleague submitted would learn their answers. The released
+    ones: one scan of their responses (onpoint.aggregates), suppression by the pure functions,
+    their group scores and results written (onpoint.score_store); their staff comments lose the
+    order in which they were written (issue 16).
+    """
+    unreleased = [c.pk for c in campaigns if not c.is_closed(now)]
+    released = [c for c in campaigns if c.is_closed(now)]
+    cleared = set(
+        GroupScore.objects.filter(campaign_id__in=unreleased)
+        .values_list("campaign_id", flat=True)
+        .distinct()
     )
+    GroupScore.objects.filter(campaign_id__in=unreleased).delete()
+    CampaignResult.objects.filter(campaign_id__in=unreleased).delete()
+    comments_release_shuffle(campaign_ids=[c.pk for c in released])
+    score_sets = {
+        pk: campaign_score_set(aggregates)
+        for pk, aggregates in batch_aggregates([c.pk for c in released]).items()
+    }
+    whole_changed = _group_scores_store(score_sets)
+    results_store(released, score_sets, now)
+    return [
+        RescoreOutcome(
+            campaign_id=campaign.pk,
+            district_id=campaign.district_id,
+            n_responses=score_sets[campaign.pk].n_responses if campaign.pk in score_sets else 0,
+            whole_changed=campaign.pk in whole_changed or campaign.pk in cleared,
+            # In (or may enter or leave) a benchmark cohort: closed and not excluded.
+            affects_benchmarks=campaign.pk in score_sets and not campaign.exclude_from_benchmarks,
+        )
+        for campaign in campaigns
+    ]
 
 
 def _rescore_locked(campaign: Campaign, *, now: dt.datetime) -> RescoreOutcome:
-    """The rescore proper. The caller holds the campaign row's lock inside a transaction."""
-    if not campaign.is_closed(now):
-        return _unreleased_clear(campaign)
-    # Released: the staff comments lose the order in which they were written (issue 16).
-    comments_release_shuffle(campaign=campaign)
-    aggregates = campaign_aggregates(campaign=campaign)
-    score_set = campaign_score_set(aggregates)
-    whole_changed = _group_scores_store(campaign, score_set)
+    """The rescore of one campaign: the batch path for a batch of one."""
+    return campaigns_rescore_locked([campaign], now=now)[0]
 
-    facts = campaign_facts(campaign, score_set.whole, now=now)
-    district = district_campaign_facts([campaign.district_id], now=now, override=facts)
-    version = benchmark_version_latest()
-    benchmarks = version_benchmarks(version, [facts.stage])[facts.stage]
-    standing = campaign_standing(facts, district.get(campaign.district_id, [facts]), benchmarks)
-    CampaignResult.objects.update_or_create(
-        campaign=campaign,
-        defaults={
-            **_result_fields(standing, version),
-            "n_responses": score_set.n_responses,
-            "computed_at": timezone.now(),
-            "alignment": alignment_json(alignment_of(score_set.by_role)),
-        },
-    )
-    return RescoreOutcome(
-        campaign_id=campaign.pk,
-        district_id=campaign.district_id,
-        n_responses=score_set.n_responses,
-        whole_changed=whole_changed,
-        affects_benchmarks=facts.closed and not facts.excluded,
-    )
+
+def _campaigns_for_rescore(ids: Sequence[int]) -> list[Campaign]:
+    return list(Campaign.objects.filter(pk__in=list(ids)).select_related("district").order_by("pk"))
+
+
+def campaigns_rescore_all(
+    *,
+    now: dt.datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], object] | None = None,
+) -> int:
+    """Rescore every campaign, batch by batch (consecutive ids): what `campaign_rescore` does to
+    one, by the same function. Returns how many campaigns were rescored. Ranks against new
+    benchmarks come after, from `benchmark_rebuild.benchmarks_rebuild`.
+
+    Each batch is one transaction that first clears its campaigns' dirty flags, which locks their
+    rows (the lock a single rescore takes), so a concurrent worker never interleaves with it.
+    """
+    now = now or timezone.now()
+    ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
+    for batch in id_batches(ids, batch_size):
+        with transaction.atomic():
+            Campaign.objects.filter(pk__in=batch).update(scores_dirty=False)
+            campaigns_rescore_locked(_campaigns_for_rescore(batch), now=now)
+        if progress is not None:
+            progress(len(batch))
+    return len(ids)
 
 
 def _campaign_for_rescore(campaign_id: int) -> Campaign:
-    return Campaign.objects.select_related("district", "instrument").get(pk=campaign_id)
+    return Campaign.objects.select_related("district").get(pk=campaign_id)
 
 
 def campaign_rescore(*, campaign: Campaign, now: dt.datetime | None = None) -> RescoreOutcome:

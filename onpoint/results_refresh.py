@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from onpoint.benchmark_reads import benchmark_version_latest, version_benchmarks
 from onpoint.models import CampaignResult
+from onpoint.score_store import results_replace
 from onpoint.standing import (
     _result_differs,
     _result_fields,
-    _result_fields_names,
     campaign_standing,
     district_campaign_facts,
 )
@@ -86,10 +86,9 @@ def campaign_results_refresh(
                         setattr(result, name, value)
                     result.computed_at = timezone.now()
                     to_update.append(result)
-            if to_update:
-                CampaignResult.objects.bulk_update(
-                    to_update, [*_result_fields_names(), "computed_at"]
-                )
+            # Delete and insert in this transaction: bulk_update's CASE WHEN over a national
+            # refresh cost seconds to build (issue 13).
+            results_replace(to_update)
             changed += len(to_update)
         if progress is not None:
             progress(len(batch))

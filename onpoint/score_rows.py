@@ -1,5 +1,6 @@
 """A campaign's scores after suppression (`CampaignScoreSet`), and the stored rows <-> the
-method's objects: GroupScore rows and Score, CampaignResult's alignment and landmark JSON.
+method's objects: GroupScore rows (one per group; `GroupScore.scores()` reads them back),
+CampaignResult's alignment and landmark JSON.
 
 The one place that says what a stored score row, an alignment or a landmark looks like. Pure
 conversions: no query here.
@@ -17,7 +18,7 @@ from onpoint.method.landmarks import Landmark
 from onpoint.method.scoring import Score, group_scores
 from onpoint.method.structure import SCORE_KEYS
 from onpoint.method.suppression import across_breakdowns, breakdown_scores
-from onpoint.models import GroupScore
+from onpoint.models import CODE_OF_REASON, REPORTED, GroupScore
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,24 @@ def campaign_score_set(aggregates: CampaignAggregates) -> CampaignScoreSet:
     )
 
 
-RowKey = tuple[str, str, str]  # (breakdown, group, score key)
-RowFields = tuple[int, float | None, int, bool, str]  # (position, value, n, reported, reason)
+RowKey = tuple[str, str]  # (breakdown, group)
+# (position, then each score key's value, n and reason code, in SCORE_KEYS order)
+RowFields = tuple[Any, ...]
+
+GROUP_SCORE_FIELDS: tuple[str, ...] = (
+    "position",
+    *(name for key in SCORE_KEYS for name in (key, f"{key}_n", f"{key}_reason")),
+)
+
+
+def _score_fields(score: Score) -> tuple[float | None, int, int]:
+    code = REPORTED if score.reason is None else CODE_OF_REASON[score.reason]
+    return (score.value, score.n, code)
 
 
 def _score_rows(score_set: CampaignScoreSet) -> dict[RowKey, RowFields]:
-    rows: dict[RowKey, RowFields] = {}
+    """One row per group: the whole campaign, then each school and each role in code point
+    order (their positions)."""
     groups: list[tuple[str, str, int, Mapping[str, Score]]] = [
         (GroupScore.Breakdown.WHOLE, "", 0, score_set.whole)
     ]
@@ -69,40 +82,24 @@ def _score_rows(score_set: CampaignScoreSet) -> dict[RowKey, RowFields]:
             (breakdown, name, position, scores)
             for position, (name, scores) in enumerate(sorted(named.items()))
         )
-    for breakdown, group, position, scores in groups:
-        for key in SCORE_KEYS:
-            score = scores[key]
-            rows[(breakdown, group, key)] = (
-                position,
-                score.value,
-                score.n,
-                score.reported,
-                score.reason or "",
-            )
-    return rows
+    return {
+        (breakdown, group): (
+            position,
+            *(field for key in SCORE_KEYS for field in _score_fields(scores[key])),
+        )
+        for breakdown, group, position, scores in groups
+    }
 
 
-GROUP_SCORE_FIELDS = ("position", "value", "n", "reported", "reason")
-
-
-def group_score_row(
-    campaign_id: int, key: RowKey, fields: RowFields, *, pk: int | None = None
-) -> GroupScore:
-    """One GroupScore from its key (breakdown, group, score key) and its stored fields."""
-    breakdown, group, score_key = key
+def group_score_row(campaign_id: int, key: RowKey, fields: RowFields) -> GroupScore:
+    """One GroupScore from its key (breakdown, group) and its stored fields."""
+    breakdown, group = key
     return GroupScore(
-        pk=pk,
         campaign_id=campaign_id,
         breakdown=breakdown,
         group=group,
-        key=score_key,
         **dict(zip(GROUP_SCORE_FIELDS, fields, strict=True)),
     )
-
-
-def score_of_row(row: GroupScore) -> Score:
-    """A stored row as the pure modules' Score."""
-    return Score(value=row.value, n=row.n, reported=row.reported, reason=row.reason or None)
 
 
 def alignment_json(alignment: Alignment) -> dict[str, Any]:

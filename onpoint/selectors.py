@@ -33,7 +33,6 @@ from onpoint.method.structure import (
 )
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.score_rows import score_of_row
 from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
 from surveys.participation import Participation, campaign_participation, response_rate
@@ -131,15 +130,13 @@ class CampaignScores:
 
 
 def _groups(rows: Iterable[GroupScore], breakdown: str) -> list[Group]:
-    by_group: dict[str, dict[str, Score]] = defaultdict(dict)
-    positions: dict[str, int] = {}
-    for row in rows:
-        if row.breakdown == breakdown:
-            by_group[row.group][row.key] = score_of_row(row)
-            positions[row.group] = row.position
+    """The breakdown's groups in their stored order (one row each)."""
     return [
-        Group(name=name, scores={key: by_group[name][key] for key in SCORE_KEYS})
-        for name in sorted(by_group, key=lambda name: (positions[name], name))
+        Group(name=row.group, scores=row.scores())
+        for row in sorted(
+            (row for row in rows if row.breakdown == breakdown),
+            key=lambda row: (row.position, row.group),
+        )
     ]
 
 
@@ -216,9 +213,7 @@ def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
     if result is None or result.computed_at < campaign.closes_at:
         return _not_ready(campaign, stage, released=True)
     rows = list(GroupScore.objects.filter(campaign=campaign))
-    whole = {
-        row.key: score_of_row(row) for row in rows if row.breakdown == GroupScore.Breakdown.WHOLE
-    }
+    whole = next((row.scores() for row in rows if row.breakdown == GroupScore.Breakdown.WHOLE), {})
     return CampaignScores(
         campaign=campaign,
         stage=stage,
@@ -290,7 +285,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
     for row in GroupScore.objects.filter(
         campaign__in=[c.pk for c in listed], breakdown=GroupScore.Breakdown.WHOLE
     ):
-        whole[row.campaign_id][row.key] = score_of_row(row)
+        whole[row.campaign_id] = row.scores()
     summaries = []
     for campaign in listed:
         result: CampaignResult | None = getattr(campaign, "result", None)

@@ -89,12 +89,7 @@ def _whole_scores(campaign_ids: Iterable[int] | None) -> dict[int, dict[str, Sco
     rows = GroupScore.objects.filter(breakdown=GroupScore.Breakdown.WHOLE)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
-    scores: dict[int, dict[str, Score]] = defaultdict(dict)
-    for campaign_id, key, value, n, reported, reason in rows.values_list(
-        "campaign_id", "key", "value", "n", "reported", "reason"
-    ):
-        scores[campaign_id][key] = Score(value=value, n=n, reported=reported, reason=reason or None)
-    return {cid: found for cid, found in scores.items() if len(found) == len(SCORE_KEYS)}
+    return {row.campaign_id: row.scores() for row in rows}
 
 
 def district_campaign_facts(
@@ -133,7 +128,3 @@ def _result_fields(standing: Standing, version: BenchmarkVersion | None) -> dict
 
 def _result_differs(result: CampaignResult, fields: Mapping[str, Any]) -> bool:
     return any(getattr(result, name) != value for name, value in fields.items())
-
-
-def _result_fields_names() -> list[str]:
-    return ["stage", "benchmark_version_id", "previous_campaign_id", "ranks", "landmarks"]

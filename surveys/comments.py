@@ -20,7 +20,7 @@ import datetime as dt
 import random
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -84,25 +84,31 @@ def comments_create(*, campaign: Campaign, comments: Mapping[str, str]) -> list[
     return Comment.objects.bulk_create(rows) if rows else []
 
 
-def comments_release_shuffle(*, campaign: Campaign) -> int:
-    """Rewrite the campaign's comments in random order, keeping each one's id and state.
+def comments_release_shuffle(
+    *, campaign: Campaign | None = None, campaign_ids: Sequence[int] = ()
+) -> int:
+    """Rewrite the comments of the campaign (or of every campaign of `campaign_ids`, a rescore's
+    batch) in random order, keeping each one's id and state.
 
     Run by the release (onpoint's rescore of a closed campaign) inside its transaction: the rows
     written at submission sit in the table in submission order, and on PostgreSQL each carries
     the transaction id of its response; rewritten, they carry the release's and sit in random
-    order. Returns how many were rewritten.
+    order. Returns how many were rewritten. One read, one delete and one insert for a batch.
     """
+    ids = [*campaign_ids, *([campaign.pk] if campaign is not None else [])]
+    if not ids:
+        return 0
     rows = list(
-        Comment.objects.filter(campaign=campaign).values(
-            "id", "kind", "text", "hidden", "milestone_id"
+        Comment.objects.filter(campaign_id__in=ids).values(
+            "id", "campaign_id", "kind", "text", "hidden", "milestone_id"
         )
     )
     if not rows:
         return 0
     random.SystemRandom().shuffle(rows)
     with transaction.atomic():
-        Comment.objects.filter(campaign=campaign).delete()
-        Comment.objects.bulk_create(Comment(campaign=campaign, **row) for row in rows)
+        Comment.objects.filter(campaign_id__in=ids).delete()
+        Comment.objects.bulk_create(Comment(**row) for row in rows)
     return len(rows)
 
 

@@ -10,13 +10,25 @@ from django.db import models
 from django.utils import timezone
 
 from districts.models import District, Milestone, School
+from onpoint.method.grid import GRID_MAX, from_grid
 from onpoint.method.stages import stage_of
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLE_LABELS, ROLES, STAGE_LABELS
+from surveys.response_row import answers_unpack
 
 
 def new_campaign_token() -> str:
     """192 random bits, URL-safe: a survey link can't be guessed or enumerated."""
     return secrets.token_urlsafe(24)
+
+
+def _scores_on_the_grid() -> models.Q:
+    """Every stored score is absent or 0..100 points in grid units."""
+    condition = models.Q()
+    for column in (*DIMENSIONS, *CATEGORY_KEYS):
+        condition &= models.Q(**{f"{column}__isnull": True}) | models.Q(
+            **{f"{column}__gte": 0, f"{column}__lte": GRID_MAX}
+        )
+    return condition
 
 
 class Instrument(models.Model):
@@ -94,12 +106,18 @@ class Campaign(models.Model):
 class Response(models.Model):
     """One anonymous response. Nothing identifies the person: no account, address, agent or time.
 
-    The per-response scores of method section 3 are stored in one column per dimension and
-    category, so that group scores are plain SQL aggregates (AVG and COUNT skip NULLs, which is
-    exactly "the mean over the responses in which that score is present").
+    Compact (issue 13; surveys.response_row): `answers` holds one byte per item of the
+    campaign's instrument, in its item order (1..5, 0 for no answer), and the per-response
+    scores of method section 3 are one small integer column per dimension and category, in
+    grid units of 1/36 point (onpoint.method.grid), NULL when absent. So group scores are plain
+    SQL aggregates with exact integer sums (COUNT skips NULLs, which is exactly "the responses
+    in which that score is present"). Item scores are not stored: they follow from the answers.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="responses")
+    # No index of its own: the unique (campaign, submission_id) constraint leads with it.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     # Made by the survey page, so a double tap or a retried request stores one response.
     submission_id = models.UUIDField(default=uuid.uuid4)
     role = models.CharField(max_length=20, choices=[(key, ROLE_LABELS[key]) for key in ROLES])
@@ -107,22 +125,21 @@ class Response(models.Model):
         School, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
     )
     submitted_on = models.DateField()
-    answers = models.JSONField(default=dict)
-    item_scores = models.JSONField(default=dict)
+    answers = models.BinaryField(default=bytes)
 
-    vision = models.FloatField(null=True)
-    plan = models.FloatField(null=True)
-    devices_tools = models.FloatField(null=True)
-    it_support = models.FloatField(null=True)
-    teacher_role = models.FloatField(null=True)
-    student_role = models.FloatField(null=True)
-    buy_in = models.FloatField(null=True)
-    risk_taking = models.FloatField(null=True)
-    supportive = models.FloatField(null=True)
-    strategy = models.FloatField(null=True)
-    operations = models.FloatField(null=True)
-    design = models.FloatField(null=True)
-    culture = models.FloatField(null=True)
+    vision = models.SmallIntegerField(null=True)
+    plan = models.SmallIntegerField(null=True)
+    devices_tools = models.SmallIntegerField(null=True)
+    it_support = models.SmallIntegerField(null=True)
+    teacher_role = models.SmallIntegerField(null=True)
+    student_role = models.SmallIntegerField(null=True)
+    buy_in = models.SmallIntegerField(null=True)
+    risk_taking = models.SmallIntegerField(null=True)
+    supportive = models.SmallIntegerField(null=True)
+    strategy = models.SmallIntegerField(null=True)
+    operations = models.SmallIntegerField(null=True)
+    design = models.SmallIntegerField(null=True)
+    culture = models.SmallIntegerField(null=True)
 
     class Meta:
         constraints = [
@@ -132,10 +149,22 @@ class Response(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role__in=list(ROLES)), name="response_role_is_known"
             ),
+            models.CheckConstraint(
+                condition=_scores_on_the_grid(), name="response_scores_within_the_grid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Response {self.pk} to {self.campaign_id}"
+
+    def answers_by_code(self) -> dict[str, int | None]:
+        """Every item code of the campaign's instrument mapped to its answer, or None."""
+        codes = [item["code"] for item in self.campaign.instrument.definition.get("items", [])]
+        return answers_unpack(codes, self.answers)
+
+    def score(self, key: str) -> float | None:
+        """The stored dimension or category score `key` in points (0..100); None when absent."""
+        return from_grid(getattr(self, key))
 
 
 class Comment(models.Model):

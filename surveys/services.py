@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from districts.models import District, School
-from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import queueing
 from surveys.comments import comments_create
 from surveys.models import Campaign, Instrument, Response
+from surveys.response_insert import response_insert_once
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
 
 # --- messages a person reads -------------------------------------------------------------------
@@ -149,23 +150,6 @@ def submission_id_parse(value: object) -> uuid.UUID:
         raise SurveyInputError("bad_submission_id", BAD_SUBMISSION_ID) from error
 
 
-def response_score_fields(
-    *, items: list[ItemSpec], answers: Mapping[str, int | None]
-) -> dict[str, Any]:
-    """The Response columns computed from the answers: item scores, dimension and category scores.
-
-    Method section 3, by onpoint.method.scoring; stored with the response so that group scores are
-    plain database aggregates.
-    """
-    scores = score_response(answers, items)
-    return {
-        "answers": {item.code: answers.get(item.code) for item in items},
-        "item_scores": scores.item_scores,
-        **scores.dimensions,
-        **scores.categories,
-    }
-
-
 def campaign_open_check(campaign: Campaign, now: dt.datetime) -> None:
     if campaign.is_closed(now):
         raise CampaignNotOpen("closed", CAMPAIGN_CLOSED)
@@ -218,26 +202,27 @@ def response_submit(
         )
     submission = submission_id_parse(submission_id)
     fields = response_score_fields(items=item_specs(campaign.instrument), answers=clean_answers)
-    try:
+    response = Response(
+        campaign=campaign,
+        submission_id=submission,
+        role=clean_role,
+        school=school,
+        submitted_on=timezone.localdate(now),
+        **fields,
+    )
+    if comments:
+        # The comments go in the response's transaction, so a retried submission stores them once.
         with transaction.atomic():
-            response = Response.objects.create(
-                campaign=campaign,
-                submission_id=submission,
-                role=clean_role,
-                school=school,
-                submitted_on=timezone.localdate(now),
-                **fields,
-            )
-            if comments:
+            created = response_insert_once(response)
+            if created:
                 comments_create(campaign=campaign, comments=comments)
-    except IntegrityError:
-        # The unique (campaign, submission_id) constraint: this submission is already stored.
-        # A concurrent twin waits for the first insert to commit, then lands here too.
-        existing = Response.objects.filter(campaign=campaign, submission_id=submission).first()
-        if existing is None:
-            raise
-        return existing, False
-    return response, True
+    else:
+        # One statement: the unique (campaign, submission_id) constraint is the replay guard.
+        created = response_insert_once(response)
+    if created:
+        return response, True
+    # A concurrent twin waits for the first insert to commit, then finds nothing to insert too.
+    return Response.objects.get(campaign=campaign, submission_id=submission), False
 
 
 def _codes(instrument: Instrument) -> list[str]:

@@ -90,8 +90,9 @@ class ResponseFactory(factory.django.DjangoModelFactory[Response]):
     """A response whose stored scores are computed from `answers` (method section 3).
 
     `answers` maps item codes to 1..5 or None; codes left out are no answer. By default every
-    item is answered 4 ("Agree"). Score columns passed explicitly (e.g. `vision=50.0`) win over
-    the computed ones, for tests that need a group mean without building answers.
+    item is answered 4 ("Agree"). Score columns passed explicitly (in grid units of 1/36 point,
+    e.g. `vision=1800` for 50 points) win over the computed ones, for tests that need a group
+    mean without building answers.
     """
 
     class Meta:
@@ -106,8 +107,8 @@ class ResponseFactory(factory.django.DjangoModelFactory[Response]):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        from surveys.response_row import response_score_fields
         from surveys.selectors import item_specs
-        from surveys.services import response_score_fields
 
         items = item_specs(kwargs["campaign"].instrument)
         computed = response_score_fields(items=items, answers=kwargs["answers"])

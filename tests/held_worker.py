@@ -30,13 +30,14 @@ def hold_install(path: str) -> None:
     store = rescore._group_scores_store
     logger = logging.getLogger("onpoint.rescore")
 
-    def held(campaign: Any, score_set: Any) -> bool:
+    def held(score_sets: dict[int, Any]) -> set[int]:
         if os.path.exists(path):
-            logger.warning(HELD, campaign.pk)
+            for campaign_id in score_sets:
+                logger.warning(HELD, campaign_id)
             deadline = time.monotonic() + MAX_SECONDS
             while os.path.exists(path) and time.monotonic() < deadline:
                 time.sleep(0.05)
-        return store(campaign, score_set)
+        return store(score_sets)
 
     rescore._group_scores_store = held  # type: ignore[assignment]
 

@@ -229,7 +229,7 @@ ONPOINT_WRITES = frozenset(
         "onpoint.benchmark_rebuild",
         "onpoint.release",
         "onpoint.queueing",
-        "onpoint.rescore_all",
+        "onpoint.score_store",
     }
 )
 ONPOINT_WRITE_CALLERS = ONPOINT_WRITES | {"onpoint.tasks", "onpoint.management.commands.recompute"}

@@ -94,7 +94,7 @@ def test_the_rows_of_an_existing_database_come_through_the_move(before_the_move:
     )
     historical(old, "journeys", "LoginFailure").objects.create(username="maple.leader")
     instrument = historical(old, "surveys", "Instrument").objects.create(
-        version="move-test", definition={"items": []}
+        version="move-test", definition={"items": [{"code": "vision_1", "dimension": "vision"}]}
     )
     campaign = historical(old, "surveys", "Campaign").objects.create(
         district=district,
@@ -134,7 +134,9 @@ def test_the_rows_of_an_existing_database_come_through_the_move(before_the_move:
     assert stored.stage == "year_1"
     answer = Response.objects.select_related("school__district").get(pk=response.pk)
     assert answer.school is not None
-    assert (answer.campaign, answer.school.district, answer.vision) == (stored, maple, 75.0)
+    assert (answer.campaign, answer.school.district) == (stored, maple)
+    # Carried on to the compact row (surveys 0005): 75 points in 1/36 points, the answer as a byte.
+    assert (answer.vision, answer.answers_by_code()) == (75 * 36, {"vision_1": 4})
     assert list(maple.campaigns.all()) == [stored]
     # The renamed tables still hand out ids (PostgreSQL's identity sequence went with the table)
     # and their foreign keys still hold.

@@ -4,7 +4,9 @@ The graph of one score of one campaign joins school nodes to role nodes only, an
 is small (five roles and the suppressed-roles node at most). So instead of a general algorithm
 (Stoer-Wagner), a cut is chosen by its role side: for each way of putting the role nodes on two
 sides, every school node independently takes the side that crosses fewer of its responses
-(schools have no edges between them). That is exact, and 2**6 * schools steps at most.
+(schools have no edges between them). That is exact, and 2**5 * schools steps at most (a
+split and its mirror cross the same edges), each school's responses toward every role side
+found by subset sums.
 tests/onpoint/method/test_min_cut.py checks it against trying every split of every node.
 """
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
-from itertools import product
 
 NOT_POSITIVE = "edge weights must be positive"
 
@@ -54,23 +55,28 @@ def min_cut[L: Hashable, R: Hashable](weights: Mapping[tuple[L, R], int]) -> int
     if len(rights) > len(lefts):
         return min_cut({(right, left): weight for (left, right), weight in weights.items()})
     right_order = sorted(rights, key=repr)
-    edges_of: dict[L, list[tuple[R, int]]] = defaultdict(list)
+    bit = {right: 1 << index for index, right in enumerate(right_order)}
+    # Each school node's responses by role node (one edge per pair), keyed by the role's bit.
+    edges_of: dict[L, dict[int, int]] = defaultdict(dict)
     for (left, right), weight in weights.items():
-        edges_of[left].append((right, weight))
-    degrees = [sum(weight for _, weight in edges) for edges in edges_of.values()]
-
-    best: int | None = None
-    for sides in product((False, True), repeat=len(right_order)):
-        on_a = {right for right, side in zip(right_order, sides, strict=True) if side}
-        if not on_a or len(on_a) == len(right_order):
-            # Every role node on one side: the other side holds school nodes only, and the
-            # cheapest such side is one school node alone (its whole degree crosses).
-            cut = min(degrees)
-        else:
-            cut = 0
-            for edges in edges_of.values():
-                to_a = sum(weight for right, weight in edges if right in on_a)
-                cut += min(to_a, sum(weight for _, weight in edges) - to_a)
-        best = cut if best is None else min(best, cut)
-    assert best is not None
-    return best
+        edges_of[left][bit[right]] = weight
+    degrees = [sum(edges.values()) for edges in edges_of.values()]
+    # Every role node on one side: the other side holds school nodes only, and the cheapest
+    # such side is one school node alone (its whole degree crosses).
+    best = min(degrees)
+    # A split and its mirror cross the same edges, so the role sides that leave out the last
+    # role node cover every split: 2**(roles - 1) - 1 of them besides the one above.
+    masks = range(1, 1 << (len(right_order) - 1))
+    if not masks:
+        return best
+    cuts = [0] * len(masks)
+    for edges, degree in zip(edges_of.values(), degrees, strict=True):
+        # The school's responses toward each role side, by subset sums (one addition each).
+        toward = [0] * (1 << (len(right_order) - 1))
+        for mask in masks:
+            low = mask & -mask
+            toward[mask] = toward[mask ^ low] + edges.get(low, 0)
+        for index, mask in enumerate(masks):
+            # The school takes the side that crosses fewer of its responses.
+            cuts[index] += min(toward[mask], degree - toward[mask])
+    return min(best, *cuts)

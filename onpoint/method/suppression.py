@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from onpoint.method.min_cut import components, min_cut
 from onpoint.method.scoring import Aggregate, Score, group_scores, onpoint_score
@@ -118,6 +119,10 @@ def _role_to_suppress(
 ) -> str | None:
     """The reported role group to suppress next for `key`, or None when no part of the graph
     has a minimum cut under 5."""
+    if all(not 0 < counts.get(key, 0) < MIN_REPORTED_N for counts in cells.values()):
+        # No cell holds 1 to 4 responses: merging cells into the suppressed-groups nodes only
+        # adds to the edges, so every edge holds 5 or more and no part has a cut under 5.
+        return None
     weights: dict[tuple[object, object], int] = defaultdict(int)
     for (school, role), counts in cells.items():
         n = counts.get(key, 0)
@@ -126,15 +131,30 @@ def _role_to_suppress(
         school_node = school if by_school[school][key].reported else SUPPRESSED_SCHOOLS
         role_node = role if by_role[role][key].reported else SUPPRESSED_ROLES
         weights[(school_node, role_node)] += n
-    candidates: list[tuple[int, str]] = []
-    for part in components(weights):
-        if min_cut(part) >= MIN_REPORTED_N:
-            continue
-        candidates.extend(
-            (by_role[role][key].n, role)
-            for role in {role for _, role in part}
-            if isinstance(role, str)
-        )
     # "the reported role group with the smallest n for that score among the role nodes of such
     # parts (ties: the name that sorts first)".
+    candidates = [
+        (by_role[role][key].n, role)
+        for role in _roles_of_parts_with_small_cuts(frozenset(weights.items()))
+    ]
     return min(candidates)[1] if candidates else None
+
+
+@lru_cache(maxsize=1024)
+def _roles_of_parts_with_small_cuts(
+    edges: frozenset[tuple[tuple[object, object], int]],
+) -> frozenset[str]:
+    """The reported role nodes of the parts of the graph whose minimum cut is under 5.
+
+    Cached on the graph itself: a campaign whose respondents answer every item draws the same
+    graph for most of its 13 scores, so the cuts are found once (issue 13: they were half of a
+    national recompute's time).
+    """
+    roles: set[str] = set()
+    for part in components(dict(edges)):
+        # Every split of a connected part crosses at least one of its edges, so a part whose
+        # edges all hold 5 or more has no cut under 5.
+        if min(part.values()) >= MIN_REPORTED_N or min_cut(part) >= MIN_REPORTED_N:
+            continue
+        roles.update(role for _, role in part if isinstance(role, str))
+    return frozenset(roles)

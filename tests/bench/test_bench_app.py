@@ -38,7 +38,7 @@ def test_the_bare_view_stores_one_row_and_nothing_else(settings: Any, client: Cl
     )
     assert answered.status_code == 201
     stored = Response.objects.get(campaign=campaign)
-    assert stored.answers == {"vision_1": 4}
+    assert bytes(stored.answers) == b"\x04"  # the compact row's answers, unvalidated
     assert stored.vision is None  # not scored: the anchor does the least possible
     campaign.refresh_from_db()
     assert campaign.scores_dirty is False
@@ -70,6 +70,6 @@ def test_the_group_by_anchor_gives_every_group_the_recompute_needs() -> None:
     with connection.cursor() as cursor:
         cursor.execute(groupby_sql(connection.vendor))
         whole = {row[1]: (row[4], row[5]) for row in cursor.fetchall() if row[0] == 3}
-    # Every answer is 4 ("Agree"): vision scores 75 in each response.
-    assert whole[first.pk] == (5, pytest.approx(75.0))
-    assert whole[second.pk] == (4, pytest.approx(75.0))
+    # Every answer is 4 ("Agree"): vision scores 75 points (75 * 36 grid units) in each response.
+    assert whole[first.pk] == (5, 5 * 75 * 36)
+    assert whole[second.pk] == (4, 4 * 75 * 36)

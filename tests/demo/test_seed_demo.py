@@ -21,7 +21,7 @@ from demo.seed import DEMO_PASSWORD
 from demo.world import MAPLE_SLUG, SYNTHETIC, TOO_FEW_DISTRICTS
 from districts.models import District, LearningOffer, Membership, Milestone, School
 from onpoint.method.structure import REASON_FEW_RESPONSES, STAGES
-from onpoint.models import CampaignResult, GroupScore
+from onpoint.models import CODE_OF_REASON, CampaignResult, GroupScore
 from surveys.comments import NOT_CLOSED
 from surveys.models import Campaign, Comment, Response
 
@@ -149,7 +149,7 @@ def test_the_full_demo_is_a_scored_national_picture_that_shows_the_landmarks(
 
     # Schools too small to report, and districts whose roles disagree.
     assert GroupScore.objects.filter(
-        breakdown="school", key="onpoint", reported=False, reason=REASON_FEW_RESPONSES
+        breakdown="school", onpoint_reason=CODE_OF_REASON[REASON_FEW_RESPONSES]
     ).exists()
     gaps = [r.alignment.get("gap") for r in CampaignResult.objects.all()]
     assert sum(1 for gap in gaps if gap is not None and gap >= 15) >= 8

@@ -18,8 +18,8 @@ from districts.models import District, School
 from onpoint.method.structure import ROLES
 from surveys import instrument_v1
 from surveys.models import Campaign, Response
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
-from surveys.services import response_score_fields
 from tests.factories import CampaignFactory, DistrictFactory, SchoolFactory
 
 ITEM_CODES: tuple[str, ...] = tuple(instrument_v1.ITEM_CODES)

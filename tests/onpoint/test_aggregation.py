@@ -1,7 +1,7 @@
 """The SQL aggregation gives the numbers of the pure functions, on SQLite and on PostgreSQL.
 
-5,000 random responses across schools and roles go into the database; the three aggregate
-queries (whole, by school, by role) and the suppression on top of them must give what
+5,000 random responses across schools and roles go into the database; the one scan of the
+aggregates (whole, by school, by role, cells) and the suppression on top of them must give what
 onpoint.method.scoring computes from the same answers in Python.
 """
 
@@ -13,11 +13,12 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from districts.models import District, School
 from onpoint import rescore
-from onpoint.aggregates import campaign_aggregates, score_grid
+from onpoint.aggregates import campaign_aggregates
+from onpoint.method.grid import SCORE_GRID, instrument_grid
 from onpoint.method.scoring import (
     ResponseScores,
     aggregate_responses,
@@ -93,7 +94,7 @@ def check_sql_against_pure(district: District) -> None:
         {name: len(rs) for name, rs in by_role.items()},
     )
 
-    # In SQL: three aggregate queries, then the same suppression.
+    # In SQL: one scan, then the same suppression.
     aggregates = campaign_aggregates(campaign=campaign)
     assert aggregates.whole.n_responses == N_RESPONSES + 2
     pure_aggregates = aggregate_responses(r for r, _, _ in scored)
@@ -118,8 +119,8 @@ def check_sql_against_pure(district: District) -> None:
 
     # And what is stored is what was computed.
     rescore.campaign_rescore(campaign=campaign)
-    stored_onpoint = GroupScore.objects.get(campaign=campaign, breakdown="whole", key="onpoint")
-    assert close(stored_onpoint.value, pure_whole["onpoint"].value)
+    stored_onpoint = GroupScore.objects.get(campaign=campaign, breakdown="whole").onpoint
+    assert close(stored_onpoint, pure_whole["onpoint"].value)
 
 
 def test_sql_aggregates_equal_the_pure_functions_on_5000_random_responses(
@@ -168,25 +169,22 @@ def test_a_group_mean_that_is_exactly_a_half_is_stored_exactly(maple: District) 
 
     rescore.campaign_rescore(campaign=campaign)
 
-    strategy = GroupScore.objects.get(campaign=campaign, breakdown="whole", key="strategy")
-    assert strategy.value == 38.75
-    assert round_for_display(strategy.value) == 38.8
+    strategy = GroupScore.objects.get(campaign=campaign, breakdown="whole").strategy
+    assert strategy == 38.75
+    assert round_for_display(strategy) == 38.8
 
 
-def test_scores_off_the_instruments_grid_fall_back_to_the_databases_mean(
-    maple: District, caplog: Any
-) -> None:
+def test_a_stored_score_beyond_100_points_is_refused_by_the_database(maple: District) -> None:
+    """Scores are whole numbers of 1/36 point (no score can sit between grid points); the
+    check constraint keeps them within 0..100 points."""
     campaign = closed_campaign_of(maple)
     store(campaign, [(strategy_sheet((3, 3, 3), (3, 3, 3)), "teacher", None)] * 5)
-    campaign.responses.update(strategy=50.004)
-
-    mean = campaign_aggregates(campaign=campaign).whole.aggregates["strategy"].mean
-
-    assert mean == pytest.approx(50.004)
-    assert "not on the instrument's grid" in caplog.text
+    with pytest.raises(IntegrityError), transaction.atomic():
+        campaign.responses.update(strategy=100 * SCORE_GRID + 1)
+    assert set(campaign.responses.values_list("strategy", flat=True)) == {50 * SCORE_GRID}
 
 
 def test_the_grid_of_instrument_v1_is_36(maple: District) -> None:
     # Dimensions average 2 or 3 item scores (whole numbers), categories 1 to 3 dimensions.
     campaign = closed_campaign_of(maple)
-    assert score_grid(item_specs(campaign.instrument)) == 36
+    assert instrument_grid(item_specs(campaign.instrument)) == 36 == SCORE_GRID

@@ -143,5 +143,5 @@ def test_a_good_file_then_recompute_succeed_with_status_0(
     assert (code, Response.objects.count()) == (0, 5), printed
     code, printed = run(capsys, "recompute", "--no-progress", "--campaign", str(campaign.pk))
     assert code == 0, printed
-    whole = GroupScore.objects.get(campaign=campaign, breakdown="whole", key="onpoint")
-    assert (whole.value, whole.n) == (75.0, 5)
+    whole = GroupScore.objects.get(campaign=campaign, breakdown="whole")
+    assert (whole.onpoint, whole.onpoint_n) == (75.0, 5)

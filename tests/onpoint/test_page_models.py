@@ -135,14 +135,14 @@ def test_the_journey_page_of_a_scored_district_as_its_leader(
     assert page.access.may_set_place
     assert [m.text for m in page.journey.milestones] == ["Kickoff"]
     # The growth chart draws the released campaign's Onpoint score.
-    stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole", key=ONPOINT)
-    assert stored.value is not None
+    stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole").onpoint
+    assert stored is not None
     assert page.chart.key == "onpoint-journey"
     # Its data table names the campaign at Year 1; its points are plotted to one decimal.
     year_1_row = next(row for row in page.chart.table.rows if row[0] == STAGE_LABELS["year_1"])
     assert year_1_row[-1].startswith(world.campaign.name)
     assert any(
-        isinstance(y, float) and abs(y - stored.value) <= 0.05
+        isinstance(y, float) and abs(y - stored) <= 0.05
         for trace in page.chart.figure["data"]
         for y in trace.get("y") or ()
     )
@@ -210,8 +210,8 @@ def test_a_released_campaign_gets_its_dashboard_with_the_stored_scores(
 
     assert n_queries == 7
     assert isinstance(page, CampaignDashboardPage)
-    stored = GroupScore.objects.get(campaign=campaign, breakdown="whole", key=ONPOINT)
-    assert page.results.onpoint.value == stored.value
+    stored = GroupScore.objects.get(campaign=campaign, breakdown="whole").onpoint
+    assert page.results.onpoint.value == stored
     assert page.results.response_rate == pytest.approx(21 / 30)
     assert [row.key for row in page.results.score_rows] == list(SCORE_KEYS)
     assert page.reads_staff_voice is campaign.asks_comments
@@ -239,10 +239,10 @@ def test_the_csv_of_a_released_campaign_has_its_scores_and_an_open_ones_its_coun
     released = campaign_csv(campaign=world.campaign)
     assert released.filename == f"maple-valley-campaign-{world.campaign.pk}-scores.csv"
     assert released.rows[0] == list(CSV_COLUMNS)
-    stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole", key=ONPOINT)
-    assert stored.value is not None
+    stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole").onpoint
+    assert stored is not None
     whole_onpoint = next(row for row in released.rows if row[:3] == ["campaign", "", ONPOINT])
-    assert whole_onpoint[4] == f"{round_for_display(stored.value):.1f}"
+    assert whole_onpoint[4] == f"{round_for_display(stored):.1f}"
 
     open_now = campaign_of(maple, expected_responses=8)
     store(open_now, [(uniform(3), "teacher", None)] * 2)

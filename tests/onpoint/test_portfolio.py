@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from districts.models import AuditEvent, District
 from onpoint import benchmark_rebuild, charts, compare_selectors
-from onpoint.method.structure import ONPOINT
 from onpoint.models import GroupScore
 from surveys.models import Campaign
 from tests.factories import UserFactory
@@ -74,9 +73,7 @@ def compare_row(client: Client, district: District) -> str:
 
 
 def onpoint_of(campaign: Campaign) -> float:
-    value = GroupScore.objects.get(
-        campaign=campaign, breakdown=GroupScore.Breakdown.WHOLE, key=ONPOINT
-    ).value
+    value = GroupScore.objects.get(campaign=campaign, breakdown=GroupScore.Breakdown.WHOLE).onpoint
     assert value is not None
     return value
 

@@ -72,7 +72,7 @@ def test_the_recompute_task_runs_eagerly_in_the_embedded_mode_and_twice_gives_th
     rows = list(GroupScore.objects.order_by("pk").values())
     assert tasks.recompute_campaign.delay(campaign.pk).get() is False
     assert list(GroupScore.objects.order_by("pk").values()) == rows
-    assert GroupScore.objects.get(campaign=campaign, breakdown="whole", key="onpoint").value == 75
+    assert GroupScore.objects.get(campaign=campaign, breakdown="whole").onpoint == 75
 
 
 @pytest.mark.django_db

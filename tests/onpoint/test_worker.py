@@ -28,6 +28,7 @@ from django.test import Client
 from django.utils import timezone
 
 from onpoint import release, tasks
+from onpoint.method.scoring import Score
 from onpoint.models import GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import (
@@ -239,8 +240,9 @@ def test_the_sweep_schedules_a_release_due_at_closes_at_that_a_worker_runs_on_ti
     assert (onpoint.value, onpoint.n) == (50.0, 5)
 
 
-def stored_onpoint(campaign: Campaign) -> GroupScore | None:
-    return GroupScore.objects.filter(campaign=campaign, breakdown="whole", key="onpoint").first()
+def stored_onpoint(campaign: Campaign) -> Score | None:
+    row = GroupScore.objects.filter(campaign=campaign, breakdown="whole").first()
+    return None if row is None else row.score("onpoint")
 
 
 def test_a_worker_killed_in_the_middle_of_a_recompute_finishes_the_work_after_a_restart(

@@ -37,8 +37,9 @@ def test_an_anonymous_response_is_stored_with_201(client: Client, maple_campaign
     response = Response.objects.get(campaign=maple_campaign)
     assert response.school is not None
     assert response.school.name == "Maple Elementary"
-    assert response.answers["vision_1"] == 4
-    assert response.item_scores["vision_1"] == 75
+    assert response.answers_by_code()["vision_1"] == 4
+    assert response.answers_by_code()["plan_2"] is None
+    assert response.vision is None  # one item of three answered: under half
 
 
 @pytest.mark.parametrize("answers", [{}, {"vision_1": None}, every_answer(None)])
@@ -51,7 +52,7 @@ def test_a_response_of_only_dont_know_is_stored_and_counted(
     assert answered.status_code == 201, answered.json()
     response = Response.objects.get(campaign=maple_campaign)
     assert response.strategy is None
-    assert all(score is None for score in response.item_scores.values())
+    assert set(response.answers_by_code().values()) == {None}
 
 
 def test_a_replay_with_the_same_submission_id_stores_one_response(

@@ -59,7 +59,7 @@ def test_in_the_embedded_mode_a_change_to_a_closed_campaign_rescores_it_after_th
     with django_capture_on_commit_callbacks(execute=True):
         campaign_update(campaign=closed_campaign, exclude_from_benchmarks=True)
         assert not GroupScore.objects.filter(campaign=closed_campaign).exists()
-    whole = GroupScore.objects.get(campaign=closed_campaign, breakdown="whole", key="onpoint")
-    assert whole.value == 75
+    whole = GroupScore.objects.get(campaign=closed_campaign, breakdown="whole")
+    assert whole.onpoint == 75
     closed_campaign.refresh_from_db()
     assert not closed_campaign.scores_dirty

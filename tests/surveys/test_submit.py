@@ -45,14 +45,14 @@ def test_stores_the_response_with_the_method_scores(maple_campaign: Campaign) ->
     )
     assert created
     response.refresh_from_db()
-    assert response.vision == pytest.approx(83.333, abs=0.001)
-    assert response.plan == 50
-    assert response.strategy == pytest.approx(66.667, abs=0.001)
+    assert response.vision == 3000  # 83.333... points, in 1/36 points
+    assert response.plan == 1800
+    assert response.strategy == 2400
     assert response.operations is None
-    assert response.item_scores["vision_3"] == 100
-    assert response.answers["vision_3"] == 5
-    assert response.answers["buy_in_1"] is None
-    assert len(response.answers) == 27
+    assert response.answers_by_code()["vision_3"] == 5
+    assert response.answers_by_code()["buy_in_1"] is None
+    assert len(response.answers) == 27  # one byte per item
+    assert response.score("vision") == pytest.approx(83.333, abs=0.001)
 
 
 def test_buy_in_3_is_scored_in_reverse(maple_campaign: Campaign) -> None:
@@ -60,8 +60,8 @@ def test_buy_in_3_is_scored_in_reverse(maple_campaign: Campaign) -> None:
     response, _ = response_submit(
         campaign=maple_campaign, answers=answers, role="coach", school=None, submission_id=None
     )
-    assert response.item_scores["buy_in_3"] == 0
-    assert response.buy_in == pytest.approx(200 / 3)
+    assert response.buy_in == 2400  # (100 + 100 + 0) / 3 points, in 1/36 points
+    assert response.score("buy_in") == pytest.approx(200 / 3)
 
 
 def test_every_stored_score_matches_the_pure_scoring_module(maple_campaign: Campaign) -> None:
@@ -72,7 +72,7 @@ def test_every_stored_score_matches_the_pure_scoring_module(maple_campaign: Camp
     expected = score_response(answers, item_specs(maple_campaign.instrument))
     response.refresh_from_db()
     for key, value in {**expected.dimensions, **expected.categories}.items():
-        assert getattr(response, key) == pytest.approx(value), key
+        assert response.score(key) == pytest.approx(value), key
 
 
 def test_the_same_submission_id_twice_stores_one_response(maple_campaign: Campaign) -> None:
@@ -109,14 +109,15 @@ def test_a_stored_response_is_one_insert_and_asks_for_no_scores_before_the_close
 ) -> None:
     # Method 1.1, "Release": an open campaign's scores are computed when it closes, so a staff
     # meeting's submissions touch neither the campaign's row nor the worker.
-    # SAVEPOINT, INSERT, RELEASE (the test runs inside a transaction; alone: one INSERT).
+    # One statement: INSERT ... ON CONFLICT DO NOTHING RETURNING id (issue 13), no savepoint.
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        django_assert_num_queries(3),
+        django_assert_num_queries(1) as queries,
     ):
         response_submit(
             campaign=maple_campaign, answers=R1, role="teacher", school=None, submission_id=None
         )
+    assert "ON CONFLICT" in queries.captured_queries[0]["sql"]
     maple_campaign.refresh_from_db()
     assert not maple_campaign.scores_dirty
     assert callbacks == []

@@ -179,8 +179,9 @@ def one_more_response(before: dict[str, int], after: dict[str, int], _: Any) -> 
     assert stored.role in ROLES
     # Every answer on the scale or none; a sheet with no answer at all is a response too
     # (method section 8, r6), as the API and the import take it.
-    assert set(stored.answers) <= set(CODES)
-    values = [value for value in stored.answers.values() if value is not None]
+    answers = stored.answers_by_code()
+    assert set(answers) == set(CODES)
+    values = [value for value in answers.values() if value is not None]
     assert all(ANSWER_MIN <= value <= ANSWER_MAX for value in values)
 
 

@@ -27,7 +27,9 @@ from rest_framework.authtoken.models import Token
 
 from districts.models import District, School
 from onpoint import tasks
+from onpoint.method.scoring import Score
 from onpoint.models import CampaignResult, GroupScore
+from onpoint.score_rows import GROUP_SCORE_FIELDS
 from surveys.models import Campaign, Response
 from tests.onpoint.builders import (
     campaign_of,
@@ -63,8 +65,9 @@ SCORED_WITHIN_SECONDS = 30
 SLOWEST_SUBMIT_SECONDS = 5
 
 
-def onpoint_of(campaign: Campaign) -> GroupScore | None:
-    return GroupScore.objects.filter(campaign=campaign, breakdown="whole", key="onpoint").first()
+def onpoint_of(campaign: Campaign) -> Score | None:
+    row = GroupScore.objects.filter(campaign=campaign, breakdown="whole").first()
+    return None if row is None else row.score("onpoint")
 
 
 def scored_with(campaign: Campaign, n: int) -> bool:
@@ -201,7 +204,7 @@ def campaign_with_breakdowns(name: str) -> Campaign:
 def score_rows(campaign: Campaign) -> list[tuple[object, ...]]:
     """Everything the rescore wrote for the campaign, without ids, dates and the campaign."""
     groups = GroupScore.objects.filter(campaign=campaign).values_list(
-        "breakdown", "group", "position", "key", "value", "n", "reported", "reason"
+        "breakdown", "group", *GROUP_SCORE_FIELDS
     )
     result = CampaignResult.objects.filter(campaign=campaign).values_list(
         "stage", "n_responses", "ranks", "landmarks", "alignment"

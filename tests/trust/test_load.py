@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from onpoint.method.scoring import Score
 from onpoint.models import GroupScore
 from surveys import services
 from surveys.models import Campaign, Response
@@ -67,8 +68,9 @@ def stack(
         redis.Redis.from_url(redis_url).delete(queue)
 
 
-def onpoint_of(campaign: Campaign) -> GroupScore | None:
-    return GroupScore.objects.filter(campaign=campaign, breakdown="whole", key="onpoint").first()
+def onpoint_of(campaign: Campaign) -> Score | None:
+    row = GroupScore.objects.filter(campaign=campaign, breakdown="whole").first()
+    return None if row is None else row.score("onpoint")
 
 
 def test_200_teachers_at_once_are_200_responses_and_replaying_them_adds_none(

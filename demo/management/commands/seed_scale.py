@@ -12,7 +12,6 @@ so each row's stored scores are method section 3's scores of its own answers.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -37,8 +36,8 @@ from demo.world import (
 )
 from districts.models import District, School, time_zone_for_state
 from surveys.models import SCORE_COLUMNS, Campaign, Response, new_campaign_token
+from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_specs
-from surveys.services import response_score_fields
 
 POSTGRES_ONLY = (
     "seed_scale loads millions of rows with PostgreSQL COPY and runs on PostgreSQL only: set "
@@ -110,9 +109,9 @@ def _template_text(items: Any, answers: dict[str, int | None]) -> str:
     fields = response_score_fields(items=items, answers=answers)
     return "\t".join(
         [
-            _text(json.dumps(fields["answers"], separators=(",", ":"))),
-            _text(json.dumps(fields["item_scores"], separators=(",", ":"))),
-            *(_text(None if fields[c] is None else repr(fields[c])) for c in SCORE_COLUMNS),
+            # bytea in COPY's text format: \x then hex digits (_text doubles the backslash).
+            _text("\\x" + fields["answers"].hex()),
+            *(_text(fields[c]) for c in SCORE_COLUMNS),
         ]
     )
 
@@ -233,7 +232,7 @@ def _copy_responses(
     _copy(
         Response,
         ["campaign", "submission_id", "role", "school", "submitted_on", "answers",
-         "item_scores", *SCORE_COLUMNS],
+         *SCORE_COLUMNS],
         response_chunks(),
     )  # fmt: skip
 

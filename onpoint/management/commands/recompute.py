@@ -20,7 +20,6 @@ from tqdm import tqdm
 
 from onpoint import benchmark_rebuild, rescore
 from onpoint.models import CampaignResult
-from onpoint.rescore_all import campaigns_rescore_all
 from surveys.models import Campaign
 
 NO_SUCH_CAMPAIGN = "No campaign with id {id}."
@@ -78,9 +77,9 @@ class Command(BaseCommand):
         )
 
     def _every_campaign(self, now: Any) -> None:
-        # In batches (onpoint.rescore_all): the same rows as campaign_rescore one by one.
+        # In batches of rescore.BATCH_SIZE, by the function that rescores one campaign.
         with self._bar(Campaign.objects.count(), "Scores") as bar:
-            n_campaigns = campaigns_rescore_all(now=now, progress=bar.update)
+            n_campaigns = rescore.campaigns_rescore_all(now=now, progress=bar.update)
         self.stdout.write(f"Rescored {n_campaigns} campaigns.")
 
     def _benchmarks(self, now: Any) -> None:

@@ -59,3 +59,11 @@ def test_the_principal_at_school_b_is_a_cut_of_one() -> None:
 
 def test_a_single_edge_is_cut_by_its_weight() -> None:
     assert min_cut({("A", "teacher"): 7}) == 7
+
+
+@given(graphs)
+def test_no_split_crosses_less_than_the_lightest_edge(weights: dict[tuple[str, str], int]) -> None:
+    """Why suppression across breakdowns skips the minimum cut of a part whose edges all hold
+    5 or more responses: every split of a connected part crosses at least one of its edges."""
+    for part in components(weights):
+        assert min_cut(part) >= min(part.values())

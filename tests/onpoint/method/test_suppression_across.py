@@ -125,3 +125,13 @@ def test_a_score_skipped_in_one_cell_is_suppressed_for_that_score_only() -> None
 def test_nothing_happens_when_the_campaign_itself_is_not_reported() -> None:
     _, by_role = _suppress({("A", "teacher"): 2, ("B", "teacher"): 2})
     assert by_role["teacher"]["strategy"].reason != REASON_COMPLEMENTARY
+
+
+def test_cells_of_five_and_more_leave_every_group_reported() -> None:
+    # Every split crosses at least one cell, and every cell holds 5 or more: nothing to hide, and
+    # the minimum cut need not even be looked for (issue 13's shortcut).
+    by_school, by_role = _suppress(
+        {("A", "teacher"): 5, ("A", "coach"): 7, ("B", "teacher"): 6, ("B", "coach"): 5}
+    )
+    assert all(score.reported for group in by_school.values() for score in group.values())
+    assert all(score.reported for group in by_role.values() for score in group.values())
