@@ -33,9 +33,10 @@ from demo.world import (
     scale_world,
 )
 from districts.models import District, Membership, School
+from surveys.campaigns import campaign_create
 from surveys.models import Campaign, Response
 from surveys.selectors import instrument_current, item_codes, item_specs
-from surveys.services import campaign_create, response_score_fields
+from surveys.services import response_score_fields
 
 CONSULTANT = "bench-consultant"
 CONSULTED = 12

@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 
 from districts.selectors import districts_consulted_by, districts_visible_to
 from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
-from surveys import rate_limit, services
+from surveys import campaigns, rate_limit, response_import, services
 from surveys.models import Campaign
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
 from surveys.serializers import InstrumentSerializer
@@ -160,7 +160,7 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         opens_at = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
         closes_at = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
         if opens_at and closes_at and closes_at <= opens_at:
-            raise serializers.ValidationError({"closes_at": services.CLOSES_BEFORE_OPENS})
+            raise serializers.ValidationError({"closes_at": campaigns.CLOSES_BEFORE_OPENS})
         return attrs
 
     def get_survey_url(self, campaign: Campaign) -> str:
@@ -250,7 +250,7 @@ class CampaignViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
         data = serializer.validated_data
         district = get_object_or_404(districts_visible_to(self.request.user), slug=data["district"])
-        serializer.instance = services.campaign_create(
+        serializer.instance = campaigns.campaign_create(
             district=district,
             name=data["name"],
             opens_at=data["opens_at"],
@@ -267,7 +267,7 @@ class CampaignViewSet(
             if key
             in {"name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"}
         }
-        serializer.instance = services.campaign_update(campaign=serializer.instance, **changes)
+        serializer.instance = campaigns.campaign_update(campaign=serializer.instance, **changes)
 
     @extend_schema(
         request={"multipart/form-data": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
@@ -298,7 +298,9 @@ class CampaignViewSet(
             raw = request.FILES["file"]  # spooled to a temporary file by Django past 2.5 MB
         else:
             raise ParseError(IMPORT_NO_FILE)
-        report = services.responses_import(campaign=campaign, lines=codecs.iterdecode(raw, "utf-8"))
+        report = response_import.responses_import(
+            campaign=campaign, lines=codecs.iterdecode(raw, "utf-8")
+        )
         if not report.ok:
             return Response(
                 {

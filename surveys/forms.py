@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy
 from districts.models import School
 from onpoint.method.structure import ROLES
 from surveys import texts
+from surveys.campaigns import CLOSES_BEFORE_OPENS
 from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH, comment_text_clean
 from surveys.models import Campaign, Instrument
 from surveys.selectors import instrument_text
-from surveys.services import CLOSES_BEFORE_OPENS, SurveyInputError, submission_id_parse
+from surveys.services import SurveyInputError, submission_id_parse
 
 # The page's value for "Don't know / not applicable": a choice the person made, stored as no answer.
 DONT_KNOW = "dk"

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from districts.models import District
 from districts.selectors import district_for, is_leader_of
 from districts.services import schools_expected_responses_set
+from surveys import campaigns as campaign_writes
 from surveys import rate_limit, services, texts
 from surveys.forms import CampaignForm, NewCampaignForm, SchoolsExpectedForm, SurveyForm
 from surveys.models import Campaign
@@ -313,7 +314,7 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if not overlapping or create_anyway:
             try:
-                campaign = services.campaign_create(district=district, **data)
+                campaign = campaign_writes.campaign_create(district=district, **data)
             except ValidationError as error:
                 _errors_onto(form, error)
             else:
@@ -363,7 +364,7 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
         if closed:
             data.pop("closes_at", None)
         try:
-            services.campaign_update(campaign=campaign, **data)
+            campaign_writes.campaign_update(campaign=campaign, **data)
         except ValidationError as error:
             _errors_onto(form, error)
         else:
@@ -383,7 +384,7 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     try:
-        services.campaign_close(campaign=campaign)
+        campaign_writes.campaign_close(campaign=campaign)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from districts.models import District
-from surveys import services, views
+from surveys import campaigns, views
 from surveys.models import Campaign, Response
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of, every_answer
@@ -295,7 +295,7 @@ def test_a_campaign_that_closes_before_it_opens_is_refused_on_the_form(
         {"name": "Backwards", "opens_at": "2026-03-20T08:00", "closes_at": "2026-03-02T08:00"},
     )
     assert refused.status_code == 200
-    assert services.CLOSES_BEFORE_OPENS in refused.content.decode()
+    assert campaigns.CLOSES_BEFORE_OPENS in refused.content.decode()
     assert not Campaign.objects.exists()
 
 
