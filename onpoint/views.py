@@ -221,6 +221,7 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
         district=district,
         happened_on=form.cleaned_data["happened_on"],
         text=form.cleaned_data["text"],
+        by=request.user,
     )
     messages.success(request, MILESTONE_ADDED)
     return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
@@ -254,7 +255,7 @@ def district_place(request: HttpRequest, slug: str) -> HttpResponse:
 def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     if not scores.results_ready:
         return render(
             request,
@@ -267,6 +268,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
                 "participation": scores.participation,
                 "stage_label": STAGE_LABELS[scores.stage],
                 "now": timezone.now(),
+                "runs_campaign": scores.only_school is None,
             },
         )
     results = campaign_results_of(campaign=campaign, scores=scores)
@@ -280,6 +282,7 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
             "now": timezone.now(),
             "reads_staff_voice": campaign.asks_comments
             and is_leader_of(user=request.user, district=district),
+            "runs_campaign": scores.only_school is None,
         },
     )
 
@@ -296,7 +299,7 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
     language and the district's time zone. A campaign whose results are not released has none."""
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     if not scores.results_ready:
         raise Http404(REPORT_NOT_RELEASED)
     results = campaign_results_of(campaign=campaign, scores=scores)
@@ -323,7 +326,7 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     writer = csv.writer(response)
     if not scores.results_ready:
