@@ -21,7 +21,8 @@ from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import queueing
 from surveys.comments import comments_create
-from surveys.models import Campaign, Instrument, Response
+from surveys.invitations import invitation_consume
+from surveys.models import Campaign, Instrument, LinkMode, Response
 from surveys.selectors import item_specs
 
 # --- messages a person reads -------------------------------------------------------------------
@@ -40,6 +41,13 @@ UNKNOWN_SCHOOL = "Unknown school {school!r}: it is not a school of this district
 BAD_SUBMISSION_ID = "submission_id must be a UUID."
 CAMPAIGN_CLOSED = "This survey is closed: it no longer takes responses."
 CAMPAIGN_NOT_OPEN_YET = "This survey is not open yet."
+INVITATION_USED = (
+    "This personal link has already been used, or it is not a link of this survey: each "
+    "personal link answers once."
+)
+PERSONAL_LINK_REQUIRED = (
+    "This survey is answered through the personal link each person received by email."
+)
 
 
 class SurveyInputError(ValueError):
@@ -57,6 +65,21 @@ class SurveyInputError(ValueError):
 
 class CampaignNotOpen(SurveyInputError):
     """The campaign is closed (`code` "closed") or has not opened yet (`code` "not_open_yet")."""
+
+
+class InvitationUsed(SurveyInputError):
+    """A personal link used a second time (or never made): the page says so kindly, the API
+    answers 410. Nothing is stored."""
+
+    def __init__(self) -> None:
+        super().__init__("invitation_used", INVITATION_USED)
+
+
+class PersonalLinkRequired(SurveyInputError):
+    """A campaign of personal links only, answered without one (the shared link's address)."""
+
+    def __init__(self) -> None:
+        super().__init__("personal_link_required", PERSONAL_LINK_REQUIRED)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -169,6 +192,7 @@ def response_submit(
     submission_id: object,
     now: dt.datetime | None = None,
     comments: Mapping[str, str] | None = None,
+    invitation: object = None,
 ) -> tuple[Response, bool]:
     """Validate and store one response; returns (response, created).
 
@@ -179,9 +203,17 @@ def response_submit(
     the back button) stores nothing and returns the first response with created False.
     Raises SurveyInputError (CampaignNotOpen for a closed or future campaign) and stores nothing.
     Only the date is kept, never the time, the account, the address or the browser.
+
+    `invitation` is a personal link's token (issue 15): its invitation is deleted in the
+    transaction that stores the response (surveys.invitations.invitation_consume), and the
+    response is stored exactly as a shared link's, with no reference to it. A token already used
+    raises InvitationUsed and stores nothing; a campaign of personal links only refuses an answer
+    without one (PersonalLinkRequired).
     """
     now = now or timezone.now()
     campaign_open_check(campaign, now)
+    if invitation in (None, "") and campaign.link_mode == LinkMode.PERSONAL:
+        raise PersonalLinkRequired()
     clean_role = role_validate(role)
     clean_answers = answers_validate(
         codes=instrument_item_codes(campaign.instrument), answers=answers
@@ -202,6 +234,10 @@ def response_submit(
                 submitted_on=timezone.localdate(now),
                 **fields,
             )
+            if invitation not in (None, "") and not invitation_consume(
+                campaign=campaign, token=invitation
+            ):
+                raise InvitationUsed()
             if comments:
                 comments_create(campaign=campaign, comments=comments)
     except IntegrityError:

@@ -16,7 +16,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,11 +27,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from districts.models import District
-from districts.selectors import district_for, is_leader_of
+from districts.selectors import (
+    CAMPAIGNS_NOT_ALLOWED,
+    district_for,
+    is_leader_of,
+    may_run_campaigns,
+)
 from districts.services import schools_expected_responses_set
+from districts.tokens import is_token
 from surveys import campaigns as campaign_writes
 from surveys import rate_limit, services, texts
 from surveys.forms import CampaignForm, NewCampaignForm, SchoolsExpectedForm, SurveyForm
+from surveys.invitation_summary import invitation_summary
+from surveys.invitations import LINK_PARAMETER, invitation_exists
 from surveys.models import Campaign
 from surveys.participation import campaign_participation, response_rate
 from surveys.selectors import (
@@ -78,13 +86,22 @@ def survey_url(request: HttpRequest, campaign: Campaign) -> str:
     return request.build_absolute_uri(path)
 
 
-def language_links(lang: str) -> list[dict[str, str]]:
-    """The language switch: every other language of the survey, named in itself."""
+def language_links(lang: str, invitation: str = "") -> list[dict[str, str]]:
+    """The language switch: every other language of the survey, named in itself. On a personal
+    link the switch keeps the link's token in the query."""
+    keep = f"&{LINK_PARAMETER}={invitation}" if invitation else ""
     return [
-        {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}"}
+        {"code": code, "name": LANGUAGE_NAMES[code], "href": f"?lang={code}{keep}"}
         for code in SURVEY_LANGUAGES
         if code != lang
     ]
+
+
+def _invitation_of(request: HttpRequest) -> str:
+    """A personal link's token: `?i=` when the mail's link opens the page, then the form's
+    hidden field. Anything that could not be a token is dropped (never looked up)."""
+    value = request.POST.get("invitation") or request.GET.get(LINK_PARAMETER) or ""
+    return value if is_token(value) else ""
 
 
 def _survey_page(
@@ -94,8 +111,14 @@ def _survey_page(
     campaign: Campaign | None,
     context: dict[str, Any] | None = None,
     status: int = 200,
+    invitation: str = "",
 ) -> HttpResponse:
-    page = {"lang": lang, "campaign": campaign, "language_links": language_links(lang)}
+    page = {
+        "lang": lang,
+        "campaign": campaign,
+        "language_links": language_links(lang, invitation),
+        "invitation_query": f"&{LINK_PARAMETER}={invitation}" if invitation else "",
+    }
     response = render(request, template, page | (context or {}), status=status)
     response["Content-Language"] = lang
     return response
@@ -108,6 +131,7 @@ def _unavailable(
     kind: str,
     status: int,
     message: str = "",
+    invitation: str = "",
 ) -> HttpResponse:
     title, heading, body = texts.UNAVAILABLE_TEXTS[kind]
     if campaign is not None and kind == "not_open":
@@ -115,7 +139,9 @@ def _unavailable(
         date = formats.date_format(opens_at, "DATE_FORMAT")
         body = body % {"date": date}
     context = {"kind": kind, "title": title, "heading": heading, "body": body, "message": message}
-    return _survey_page(request, "surveys/unavailable.html", lang, campaign, context, status)
+    return _survey_page(
+        request, "surveys/unavailable.html", lang, campaign, context, status, invitation
+    )
 
 
 def _survey_form(
@@ -131,7 +157,10 @@ def _survey_form(
         "fresh": fresh,
         "comment_questions": form.comment_questions(),
     }
-    return _survey_page(request, "surveys/survey.html", lang, campaign, context)
+    invitation = str(form["invitation"].value() or "")
+    return _survey_page(
+        request, "surveys/survey.html", lang, campaign, context, invitation=invitation
+    )
 
 
 def _survey_review(
@@ -150,11 +179,18 @@ def _survey_review(
             for question in form.comment_questions()
         ],
     }
-    return _survey_page(request, "surveys/review.html", lang, campaign, context)
+    invitation = form.cleaned_data.get("invitation", "")
+    return _survey_page(
+        request, "surveys/review.html", lang, campaign, context, invitation=invitation
+    )
 
 
-def _bad_input(request: HttpRequest, campaign: Campaign, lang: str, message: str) -> HttpResponse:
-    return _unavailable(request, campaign, lang, "bad", status=400, message=message)
+def _bad_input(
+    request: HttpRequest, campaign: Campaign, lang: str, message: str, invitation: str = ""
+) -> HttpResponse:
+    return _unavailable(
+        request, campaign, lang, "bad", status=400, message=message, invitation=invitation
+    )
 
 
 # The messages of the service's refusals that a form which passed SurveyForm can still meet.
@@ -189,11 +225,23 @@ def _survey(request: HttpRequest, token: str, lang: str) -> HttpResponse:
         return _unavailable(request, campaign, lang, "closed", status=410)
     if not campaign.is_open(now):
         return _unavailable(request, campaign, lang, "not_open", status=403)
+    # A personal link (issue 15): its token rides in the query of the mail's link, then in the
+    # form's body; it is checked here so that a used link says so before anyone fills the form.
+    raw_invitation = request.POST.get("invitation") or request.GET.get(LINK_PARAMETER)
+    invitation = _invitation_of(request)
+    if raw_invitation and not invitation_exists(campaign=campaign, token=invitation):
+        return _unavailable(request, campaign, lang, "used", status=410)
+    if not invitation and not campaign.takes_shared_link:
+        return _unavailable(request, campaign, lang, "personal_only", status=403)
 
     schools = campaign.district.schools.all()
     if request.method == "GET":
         form = SurveyForm(
-            campaign.instrument, lang, schools=schools, asks_comments=campaign.asks_comments
+            campaign.instrument,
+            lang,
+            schools=schools,
+            asks_comments=campaign.asks_comments,
+            invitation=invitation,
         )
         return _survey_form(request, campaign, lang, form, fresh=True)
 
@@ -206,7 +254,7 @@ def _survey(request: HttpRequest, token: str, lang: str) -> HttpResponse:
     )
     form.is_valid()
     if (problem := form.tampered()) is not None:
-        return _bad_input(request, campaign, lang, problem)
+        return _bad_input(request, campaign, lang, problem, invitation)
     action = request.POST.get("action", "review")
     if action == "edit" or form.errors:
         return _survey_form(request, campaign, lang, form)
@@ -231,12 +279,17 @@ def _survey_submit(
             school=form.cleaned_data["school"],
             submission_id=form.cleaned_data["submission_id"],
             comments=form.comments() if campaign.asks_comments else None,
+            invitation=form.cleaned_data.get("invitation") or None,
         )
     except services.CampaignNotOpen:
         return _unavailable(request, campaign, lang, "closed", status=410)
+    except services.InvitationUsed:
+        return _unavailable(request, campaign, lang, "used", status=410)
+    except services.PersonalLinkRequired:
+        return _unavailable(request, campaign, lang, "personal_only", status=403)
     except services.SurveyInputError as error:
         message = SERVICE_REFUSALS.get(error.code, texts.FORM_DAMAGED)
-        return _bad_input(request, campaign, lang, str(message))
+        return _bad_input(request, campaign, lang, str(message), form.cleaned_data["invitation"])
     # 303: the browser GETs the thank-you page, so a reload there does not post again.
     thanks = HttpResponseRedirect(
         f"{reverse('survey_thanks', kwargs={'token': token})}?lang={lang}"
@@ -259,12 +312,25 @@ def survey_thanks(request: HttpRequest, token: str) -> HttpResponse:
 # --- the leaders' campaign pages ---------------------------------------------------------------
 
 
-def _render_in_district_time(
-    request: HttpRequest, district: District, template: str, context: dict[str, Any]
+def run_district(request: HttpRequest, slug: str) -> District:
+    """The district, for a page that runs its campaigns: 404 outside the user's districts (as
+    everywhere), 403 for a principal, who reads results and runs no survey."""
+    district = district_for(request.user, slug)
+    if not may_run_campaigns(user=request.user, district=district):
+        raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
+    return district
+
+
+def render_in_district_time(
+    request: HttpRequest,
+    district: District,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
 ) -> HttpResponse:
     """A district's page, its dates shown in the district's time zone (stored in UTC)."""
     with timezone.override(district.zone):
-        return render(request, template, context)
+        return render(request, template, context, status=status)
 
 
 @login_required
@@ -275,20 +341,25 @@ def campaigns(request: HttpRequest, slug: str) -> HttpResponse:
     rows = [
         {
             "campaign": campaign,
-            "status": _status(campaign, now),
+            "status": campaign_status(campaign, now),
             "rate": response_rate(getattr(campaign, "n_responses", 0), campaign.expected_responses),
         }
         for campaign in campaign_list(district=district)
     ]
-    return _render_in_district_time(
+    return render_in_district_time(
         request,
         district,
         "surveys/campaign_list.html",
-        {"district": district, "current_district": district, "rows": rows},
+        {
+            "district": district,
+            "current_district": district,
+            "rows": rows,
+            "runs_campaigns": may_run_campaigns(user=request.user, district=district),
+        },
     )
 
 
-def _status(campaign: Campaign, now: Any) -> str:
+def campaign_status(campaign: Campaign, now: Any) -> str:
     if campaign.is_closed(now):
         return "closed"
     return "open" if campaign.is_open(now) else "scheduled"
@@ -297,7 +368,7 @@ def _status(campaign: Campaign, now: Any) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     # The form reads and shows times in the district's zone; they are stored in UTC.
     now = timezone.localtime(timezone=district.zone).replace(second=0, microsecond=0)
     form = NewCampaignForm(
@@ -314,13 +385,15 @@ def campaign_new(request: HttpRequest, slug: str) -> HttpResponse:
         )
         if not overlapping or create_anyway:
             try:
-                campaign = campaign_writes.campaign_create(district=district, **data)
+                campaign = campaign_writes.campaign_create(
+                    district=district, by=request.user, **data
+                )
             except ValidationError as error:
                 _errors_onto(form, error)
             else:
                 messages.success(request, CAMPAIGN_CREATED_MESSAGE)
                 return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return _render_in_district_time(
+    return render_in_district_time(
         request,
         district,
         "surveys/campaign_form.html",
@@ -346,7 +419,7 @@ def _errors_onto(form: CampaignForm, error: ValidationError) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     locked = campaign_response_count(campaign) > 0
     closed = campaign.is_closed()
@@ -364,13 +437,13 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
         if closed:
             data.pop("closes_at", None)
         try:
-            campaign_writes.campaign_update(campaign=campaign, **data)
+            campaign_writes.campaign_update(campaign=campaign, by=request.user, **data)
         except ValidationError as error:
             _errors_onto(form, error)
         else:
             messages.success(request, CAMPAIGN_SAVED_MESSAGE)
             return redirect("campaign_manage", slug=district.slug, campaign_id=campaign.pk)
-    return _render_in_district_time(
+    return render_in_district_time(
         request,
         district,
         "surveys/campaign_form.html",
@@ -381,10 +454,10 @@ def campaign_edit(request: HttpRequest, slug: str, campaign_id: int) -> HttpResp
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     try:
-        campaign_writes.campaign_close(campaign=campaign)
+        campaign_writes.campaign_close(campaign=campaign, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -397,16 +470,16 @@ def campaign_close(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     now = timezone.now()
-    status = _status(campaign, now)
+    status = campaign_status(campaign, now)
     # Counts only, by school too (surveys.participation, as the results page of an open
     # campaign shows them); a closed campaign's page is its results, which never show them.
     participation = campaign_participation(campaign=campaign)
     n_responses = participation.n_responses
     rate = participation.response_rate
-    return _render_in_district_time(
+    return render_in_district_time(
         request,
         district,
         "surveys/campaign_manage.html",
@@ -426,6 +499,7 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
             "schools_form": SchoolsExpectedForm(schools=list(district.schools.all()))
             if status != "closed"
             else None,
+            "invitation_summary": invitation_summary(campaign=campaign, now=now),
         },
     )
 
@@ -435,7 +509,7 @@ def campaign_manage(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_schools_expected(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     """How many staff each school of the district expects to answer (optional): the base of each
     school's response rate on the campaign's pages."""
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     form = SchoolsExpectedForm(request.POST, schools=list(district.schools.all()))
     if form.is_valid():
@@ -452,9 +526,9 @@ def campaign_schools_expected(request: HttpRequest, slug: str, campaign_id: int)
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    return _render_in_district_time(
+    return render_in_district_time(
         request,
         district,
         "surveys/campaign_flyer.html",
@@ -471,7 +545,7 @@ def campaign_flyer(request: HttpRequest, slug: str, campaign_id: int) -> HttpRes
 @require_http_methods(["GET", "HEAD"])
 def campaign_qr(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     """The survey link as a QR code, drawn here as SVG: no request leaves for another host."""
-    district = district_for(request.user, slug)
+    district = run_district(request, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     code = segno.make(survey_url(request, campaign), error="m", micro=False)
     svg = io.BytesIO()
