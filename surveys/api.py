@@ -41,8 +41,8 @@ from surveys import campaigns, invitation_api, rate_limit, response_import, serv
 from surveys.models import Campaign, LinkMode
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
 from surveys.serializers import InstrumentSerializer
+from surveys.survey_views import survey_url
 from surveys.texts import SURVEY_LANGUAGES
-from surveys.views import survey_url
 
 UNKNOWN_DISTRICT = "Unknown district."
 DISTRICT_IS_FIXED = "A campaign cannot move to another district."

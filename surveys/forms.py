@@ -112,7 +112,7 @@ class SurveyForm(forms.Form):
       of the choices, a school of another district, a damaged submission id. 400, nothing stored.
 
     Messages are gettext strings: construct and render the form with the survey's language
-    active (surveys.views does, for the whole request). To add a question, add a field in
+    active (surveys.survey_views does, for the whole request). To add a question, add a field in
     __init__: the unknown-field check, the review step's hidden fields (`carried`) and the error
     split follow the fields.
     """

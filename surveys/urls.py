@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from surveys import comment_views, invitation_views, views
+from surveys import comment_views, invitation_views, survey_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("s/<str:token>/", views.survey, name="survey"),
-    path("s/<str:token>/thanks/", views.survey_thanks, name="survey_thanks"),
+    path("s/<str:token>/", survey_views.survey, name="survey"),
+    path("s/<str:token>/thanks/", survey_views.survey_thanks, name="survey_thanks"),
     path("districts/<slug:slug>/campaigns/", views.campaigns, name="campaign_list"),
     path("districts/<slug:slug>/campaigns/new/", views.campaign_new, name="campaign_new"),
     path(
