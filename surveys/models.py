@@ -63,12 +63,18 @@ class Campaign(models.Model):
         help_text="Ask staff two optional open questions: what they are proud of, and what would "
         "help them most.",
     )
-    link_mode = models.CharField(max_length=10, choices=LinkMode.choices, default=LinkMode.SHARED)
+    # Database defaults too, so rows written outside the ORM (seed_scale's COPY) take them.
+    link_mode = models.CharField(
+        max_length=10,
+        choices=LinkMode.choices,
+        default=LinkMode.SHARED,
+        db_default=LinkMode.SHARED,
+    )
     # A reminder to the invitations not yet used, sent once at this time (chosen at creation).
     reminder_at = models.DateTimeField(null=True, blank=True)
     # Reminder rounds started (by the button, the API or the schedule), and when the last one
     # started: the next waits an hour, and a scheduled reminder already covered by one is done.
-    reminder_rounds = models.PositiveSmallIntegerField(default=0)
+    reminder_rounds = models.PositiveSmallIntegerField(default=0, db_default=0)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

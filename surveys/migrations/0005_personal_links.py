@@ -100,6 +100,7 @@ class Migration(migrations.Migration):
                     ("personal", "Personal links sent by email"),
                     ("both", "Both"),
                 ],
+                db_default="shared",
                 default="shared",
                 max_length=10,
             ),
@@ -117,7 +118,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="campaign",
             name="reminder_rounds",
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(db_default=0, default=0),
         ),
         migrations.AddConstraint(
             model_name="campaign",
