@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK_DIR = ROOT / "var" / "bench"
 
-# The bench's own database and Redis database, never the product's.
+# The bench's own database and Redis database, never the product's. The bench drops and
+# creates that database, and sets its PostgreSQL settings on it (bench/pg_settings.py).
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/journeys_bench"
 )
@@ -22,8 +23,11 @@ class Size:
     name: str
     engine: str  # "postgresql" (gunicorn, Celery worker, Redis) or "sqlite" (embedded)
     districts: int
-    recompute_sizes: tuple[int, ...]  # responses in the database for figure 2, in order
-    submit_concurrency: int
+    # Responses in the database for figure 2, in order: a quarter world and the whole world.
+    # The districts (and so the campaigns) grow with the responses: `districts_at`.
+    recompute_sizes: tuple[int, ...]
+    submit_concurrency: int  # clients of figure 1's closed loop
+    submit_rate: float  # arrivals a second of figure 1's open loop
     submit_warmup: int
     submit_requests: int  # at most, per phase of figure 1
     submit_seconds: float  # at most, per phase of figure 1
@@ -35,6 +39,9 @@ class Size:
     recompute_timeout: float  # a recompute still running after this is stopped and reported
     web_workers: int
     worker_concurrency: int  # 0: no worker, tasks run eagerly in the web process
+    # Every figure measures its anchor and the app alternately, this many times each, and
+    # reports the medians: the machine's load changes from minute to minute.
+    rounds: int = 3
 
     @property
     def output(self) -> Path:
@@ -55,20 +62,26 @@ class Size:
     def largest(self) -> int:
         return self.recompute_sizes[-1]
 
+    def districts_at(self, responses: int) -> int:
+        """The districts of a world of `responses`: the whole world has `districts`, a quarter
+        world a quarter of them, so campaigns grow with the responses (issue 13, figure 2)."""
+        return max(1, round(self.districts * responses / self.largest))
+
 
 FULL = Size(
     name="full",
     engine="postgresql",
     districts=13_000,
-    recompute_sizes=(1_000_000, 3_700_000),
+    recompute_sizes=(925_000, 3_700_000),
     submit_concurrency=64,
+    submit_rate=150,
     submit_warmup=500,
     submit_requests=30_000,
-    submit_seconds=60,
+    submit_seconds=30,
     probes=40,
     page_concurrency=16,
     page_requests=3_000,
-    page_seconds=30,
+    page_seconds=15,
     import_rows=100_000,
     recompute_timeout=4 * 3600,
     web_workers=4,  # as docker-compose.yml and `make prod`
@@ -78,15 +91,16 @@ QUICK = Size(
     name="quick",
     engine="sqlite",
     districts=60,
-    recompute_sizes=(4_000, 12_000),
+    recompute_sizes=(3_000, 12_000),
     submit_concurrency=64,
+    submit_rate=150,
     submit_warmup=40,
-    submit_requests=400,
-    submit_seconds=15,
-    probes=5,
+    submit_requests=300,
+    submit_seconds=4,
+    probes=30,
     page_concurrency=16,
-    page_requests=160,
-    page_seconds=10,
+    page_requests=80,
+    page_seconds=4,
     import_rows=5_000,
     recompute_timeout=600,
     web_workers=2,
@@ -96,15 +110,16 @@ SMOKE = Size(
     name="smoke",
     engine="postgresql",
     districts=100,
-    recompute_sizes=(5_000, 15_000),
+    recompute_sizes=(10_000, 40_000),
     submit_concurrency=64,
+    submit_rate=150,
     submit_warmup=100,
     submit_requests=2_000,
-    submit_seconds=20,
-    probes=10,
+    submit_seconds=10,
+    probes=30,
     page_concurrency=16,
     page_requests=300,
-    page_seconds=10,
+    page_seconds=6,
     import_rows=10_000,
     recompute_timeout=900,
     web_workers=4,

@@ -22,6 +22,7 @@ from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
 from bench.config import WORK_DIR, Size
+from bench.pg_settings import database_settings_apply
 from demo.management.commands.seed_scale import scale_seed
 from demo.world import (
     DEFAULT_SEED,
@@ -63,6 +64,7 @@ def database_reset(size: Size) -> None:
             name = sql.Identifier(db["NAME"])
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            database_settings_apply(admin, db["NAME"])
     else:
         Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
     call_command("migrate", verbosity=0, interactive=False)
@@ -165,22 +167,27 @@ def _bulk_seed(*, n_districts: int, n_responses: int, seed: int, today: dt.date)
 
 
 def world_load(size: Size, n_responses: int) -> dict[str, Any]:
-    """Load the scale world: COPY (seed_scale) on PostgreSQL, bulk inserts on SQLite."""
+    """Load the scale world of `n_responses` (its districts, and so its campaigns, in
+    proportion): COPY (seed_scale) on PostgreSQL, bulk inserts on SQLite; then the planner's
+    statistics, as autovacuum would gather them soon after on a real server."""
     started = time.monotonic()
+    n_districts = size.districts_at(n_responses)
     if size.engine == "postgresql":
         with tqdm(total=n_responses, desc="seed_scale", unit=" rows", unit_scale=True) as bar:
-            scale_seed(n_districts=size.districts, n_responses=n_responses, progress=bar.update)
+            scale_seed(n_districts=n_districts, n_responses=n_responses, progress=bar.update)
     else:
         _bulk_seed(
-            n_districts=size.districts,
+            n_districts=n_districts,
             n_responses=n_responses,
             seed=DEFAULT_SEED,
             today=timezone.localdate(),
         )
     seconds = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "responses": n_responses,
-        "districts": size.districts,
+        "districts": n_districts,
         "campaigns": Campaign.objects.count(),
         "load_seconds": round(seconds, 1),
         "rows_per_second": round(n_responses / seconds),
@@ -198,6 +205,7 @@ class Fixtures:
     import_campaign: int
     consultant_id: int
     dashboard_paths: list[str]
+    journey_paths: list[str]
 
 
 def _bench_campaign(district: District, name: str, *, open_now: bool) -> Campaign:
@@ -249,15 +257,13 @@ def fixtures_ensure() -> Fixtures:
         import_campaign=imported.pk,
         consultant_id=user.pk,
         dashboard_paths=dashboards,
+        journey_paths=[f"/districts/{district.slug}/" for district in consulted],
     )
 
 
-PROBE_RESPONSES = 6
-
-
-def probe_campaign_open(fixtures: Fixtures, number: int) -> int:
-    """A fresh open campaign of the probe district with a few responses, committed: what
-    figure 4 closes. Returns its id."""
+def probe_campaign_open(fixtures: Fixtures, number: int) -> tuple[int, str]:
+    """A fresh open campaign of the probe district, committed: what figure 4 submits to and
+    then closes. Returns its id and its survey token."""
     district = District.objects.get(pk=fixtures.probe_district)
     now = timezone.now()
     campaign = campaign_create(
@@ -266,17 +272,7 @@ def probe_campaign_open(fixtures: Fixtures, number: int) -> int:
         opens_at=now - dt.timedelta(hours=1),
         closes_at=now + dt.timedelta(days=1),
     )
-    items = item_specs(campaign.instrument)
-    Response.objects.bulk_create(
-        Response(
-            campaign=campaign,
-            role=role,
-            submitted_on=now.date(),
-            **response_score_fields(items=items, answers=answers),
-        )
-        for role, answers in answer_pool(PROBE_RESPONSES, seed=number)
-    )
-    return campaign.pk
+    return campaign.pk, campaign.token
 
 
 def session_cookie(user_id: int) -> str:

@@ -3,6 +3,12 @@
 Each request opens its own connection and asks the server to close it, as gunicorn's sync
 workers (the production web server) do anyway; the latency is measured from before the connect
 to the last byte of the response, so it includes any wait in the server's accept queue.
+
+Two shapes of load. `load`: a closed loop, N clients each waiting for its reply before sending
+again (throughput under a fixed concurrency). `open_loop`: requests arrive on a schedule, R a
+second, whether or not earlier ones were answered, as teachers do; each latency counts from the
+request's scheduled time, so a server that falls behind is charged for the wait of every request
+it delayed (no coordinated omission).
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ class Reply:
 
 @dataclass
 class LoadResult:
-    concurrency: int
+    concurrency: int  # clients of a closed loop; at most in flight for an open loop
+    rate: float | None = None  # arrivals a second of an open loop; None: a closed loop
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)  # of successful (2xx) requests
     statuses: Counter[int] = field(default_factory=Counter)
@@ -82,6 +89,7 @@ class LoadResult:
 
         return {
             "concurrency": self.concurrency,
+            **({} if self.rate is None else {"open_loop_rate_per_s": self.rate}),
             "requests": self.ok + self.failed,
             "ok": self.ok,
             "failed": self.failed,
@@ -177,13 +185,56 @@ async def load(
             index = issued
             issued += 1
             reply = await send(host, port, make_request(index))
-            result.statuses[reply.status] += 1
-            if 200 <= reply.status < 300:
-                result.latencies.append(reply.seconds)
-            for name, values in result.header_values.items():
-                if name in reply.headers:
-                    values.append(reply.headers[name])
+            _record(result, reply, reply.seconds)
 
     await asyncio.gather(*(client() for _ in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _record(result: LoadResult, reply: Reply, latency: float) -> None:
+    result.statuses[reply.status] += 1
+    if 200 <= reply.status < 300:
+        result.latencies.append(latency)
+    for name, values in result.header_values.items():
+        if name in reply.headers:
+            values.append(reply.headers[name])
+
+
+async def open_loop(
+    host: str,
+    port: int,
+    make_request: Callable[[int], Request],
+    *,
+    rate: float,
+    max_requests: int,
+    max_seconds: float,
+    max_in_flight: int = 1024,
+    keep_headers: Sequence[str] = (),
+) -> LoadResult:
+    """Request i is due at `i / rate` seconds, for `max_seconds` or `max_requests` requests; it
+    is sent at its time whatever the earlier ones are doing, and its latency runs from that time
+    to its last byte. `max_in_flight` bounds open connections (the machine's file descriptors):
+    a request that waits for a free slot is still timed from its scheduled time."""
+    loopback_check(host)
+    if max_requests < 1 or max_seconds <= 0 or rate <= 0:
+        raise ValueError(UNBOUNDED)
+    result = LoadResult(concurrency=max_in_flight, rate=rate)
+    result.header_values = {name.lower(): [] for name in keep_headers}
+    slots = asyncio.Semaphore(max_in_flight)
+    total = min(max_requests, math.floor(max_seconds * rate))
+    started = time.perf_counter()
+
+    async def arrival(index: int, due: float) -> None:
+        async with slots:
+            reply = await send(host, port, make_request(index))
+        _record(result, reply, time.perf_counter() - due)
+
+    tasks = []
+    for index in range(total):
+        due = started + index / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        tasks.append(asyncio.create_task(arrival(index, due)))
+    await asyncio.gather(*tasks)
     result.seconds = time.perf_counter() - started
     return result

@@ -12,12 +12,13 @@ from bench.config import Size
 from bench.verdict import MISS, NOT_MEASURED, PASS, FigureResult
 
 FIGURE_TITLES = {
-    1: "Survey submissions under 64 concurrent clients (gunicorn, PostgreSQL)",
-    2: "Recomputing everything (all campaigns and benchmarks)",
-    3: "The campaign dashboard and the compare page under 16 concurrent users",
-    4: "From a submission to its campaign's scores updated by a real worker",
+    1: "Survey submissions: throughput under 64 clients, p95 at 150 a second (open loop)",
+    2: "Recomputing everything (all campaigns and benchmarks), a quarter world and the whole",
+    3: "Dashboard, compare, journey map and benchmarks pages under 16 concurrent users",
+    4: "From closing a campaign to its released scores in the API, under figure 1's load",
     5: "Importing 100,000 CSV rows",
     6: "Peak memory of the worker during the full recompute",
+    7: "Storage: the response table and its indexes, bytes a response",
 }
 
 
@@ -57,13 +58,15 @@ def _machine(run: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = None) -> str:  # noqa: C901 - the report's sections, one branch each, read top to bottom
-    """The report; `analysis` is the hand-written reading of the full run (bench/analysis.md),
-    which only the full size's report carries."""
-    figures = {int(k): FigureResult.from_json(v) for k, v in data.get("figures", {}).items()}
-    runs = data.get("runs", [])
-    last = runs[-1] if runs else {}
-    judged = size.name == "full"
+def _database_settings(run: Mapping[str, Any]) -> list[str]:
+    found = run.get("database_settings")
+    if not found:
+        return []
+    listed = ", ".join(f"{name} {value}" for name, value in found.items())
+    return [f"- PostgreSQL settings of the bench's sessions (bench/pg_settings.py): {listed}"]
+
+
+def _heading(size: Size, last: Mapping[str, Any]) -> list[str]:
     lines = [
         "# Benchmarks",
         "",
@@ -77,39 +80,50 @@ def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = No
             "**Quick size: the harness at a small size on SQLite, embedded (no Redis, no worker). "
             "These figures are not judged; they prove that the benchmark code runs.**",
         ]
-    elif not judged:
+    elif size.name != "full":
         lines += [
             "",
             f"**{size.name.capitalize()} size: the full stack at a small size. These figures are "
             "not judged; they check the harness before a full run.**",
         ]
-    lines += [
+    return [
+        *lines,
         "",
         "Every figure is a ratio against the best this machine does in the same run (its anchor), "
-        "or an absolute limit, with PASS or MISS and by how much. The load generator runs on "
-        "127.0.0.1 only, with bounded request counts and durations. Honest figures beat pretty "
-        "ones: a MISS below says what missed and why.",
+        "or an absolute limit, with PASS or MISS and by how much. Each figure measures its anchor "
+        f"and the app alternately, {size.rounds} times each, and reports the medians with the "
+        "machine's load average at each round. The load generator runs on 127.0.0.1 only, with "
+        "bounded request counts and durations. Honest figures beat pretty ones: a MISS below "
+        "says what missed and why.",
         "",
         "## Machine and versions",
         "",
         *_machine(last),
-        "",
+        *_database_settings(last),
+    ]
+
+
+def _sizes(size: Size, runs: list[Mapping[str, Any]]) -> list[str]:
+    quarter, whole = size.recompute_sizes[0], size.largest
+    lines = [
         "## Sizes measured",
         "",
-        f"- {size.districts:,} synthetic districts (`seed_scale`: one to three past spring "
-        "surveys each, every response scored by the method); recompute measured at "
-        + " and ".join(f"{n:,}" for n in size.recompute_sizes)
-        + " responses; figures 1, 3, 4 and 5 on the largest.",
-        f"- Figure 1: {size.submit_concurrency} clients, at most {size.submit_requests:,} "
-        f"requests or {size.submit_seconds:.0f} s per phase, after {size.submit_warmup} warm-up "
-        f"requests; gunicorn with {size.web_workers} sync workers"
+        f"- The whole world: {size.districts:,} synthetic districts (`seed_scale`: one to three "
+        f"past spring surveys each, every response scored by the method) and {whole:,} "
+        f"responses; figure 2 also at {quarter:,} responses over "
+        f"{size.districts_at(quarter):,} districts (the campaigns grow with the responses). "
+        "Figures 1, 3, 4, 5 and 7 on the whole world.",
+        f"- Figure 1: {size.submit_concurrency} closed-loop clients, then an open loop of "
+        f"{size.submit_rate:g} arrivals a second; at most {size.submit_requests:,} requests or "
+        f"{size.submit_seconds:.0f} s per phase, after {size.submit_warmup} warm-up requests; "
+        f"gunicorn with {size.web_workers} sync workers"
         + (
             f", a Celery worker of concurrency {size.worker_concurrency} on Redis."
             if size.worker_concurrency
             else ", tasks run eagerly (embedded)."
         ),
         f"- Figure 3: {size.page_concurrency} users, at most {size.page_requests:,} requests or "
-        f"{size.page_seconds:.0f} s per page. Figure 4: at most {size.probes} probes. "
+        f"{size.page_seconds:.0f} s per page and round. Figure 4: at most {size.probes} probes. "
         f"Figure 5: {size.import_rows:,} rows.",
     ]
     for run in runs:
@@ -120,13 +134,11 @@ def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = No
             f"{', '.join(str(f) for f in run.get('figures', []))}"
             + (f"; errors: {'; '.join(run['errors'])}" if run.get("errors") else "")
         )
-    lines += [
-        "",
-        "## Summary",
-        "",
-        "| # | Figure | Result |",
-        "|---|---|---|",
-    ]
+    return lines
+
+
+def _tables(figures: Mapping[int, FigureResult]) -> list[str]:
+    lines = ["## Summary", "", "| # | Figure | Result |", "|---|---|---|"]
     for number, title in FIGURE_TITLES.items():
         figure = figures.get(number)
         status = figure.status if figure else NOT_MEASURED
@@ -144,15 +156,13 @@ def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = No
             lines.append(f"| {number} | not measured in any run | | | | {NOT_MEASURED} |")
             continue
         for row in figure.rows:
-            lines.append(
-                "| "
-                + " | ".join(
-                    _cell(v)
-                    for v in (number, row.measure, row.value, row.target, row.anchor, row.verdict)
-                )
-                + " |"
-            )
-    lines += ["", "## Notes and raw numbers", ""]
+            cells = (number, row.measure, row.value, row.target, row.anchor, row.verdict)
+            lines.append("| " + " | ".join(_cell(v) for v in cells) + " |")
+    return lines
+
+
+def _notes(figures: Mapping[int, FigureResult]) -> list[str]:
+    lines = ["## Notes and raw numbers", ""]
     for number in FIGURE_TITLES:
         figure = figures.get(number)
         if figure is None:
@@ -162,29 +172,55 @@ def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = No
         if figure.details:
             lines += ["", "```json", json.dumps(figure.details, indent=2, default=str), "```"]
         lines.append("")
-    demo = data.get("demo")
-    if demo:
-        verdict = (
-            PASS if demo.get("exit") == 0 and demo["seconds"] < demo["limit_seconds"] else MISS
-        )
-        lines += [
-            "## Also measured: the demo",
-            "",
-            f"`manage.py seed_demo` on a fresh SQLite file, as `make run` does it (the world, its "
-            f"scores and benchmarks): {demo['seconds']} s, limit {demo['limit_seconds']} s: "
-            f"**{verdict}** (exit {demo.get('exit')}, peak memory {demo.get('peak_mib')} MiB; "
-            f"measured {demo.get('measured_at')}).",
-            "",
-        ]
+    return lines
+
+
+def _demo(demo: Mapping[str, Any] | None) -> list[str]:
+    if not demo:
+        return []
+    verdict = PASS if demo.get("exit") == 0 and demo["seconds"] < demo["limit_seconds"] else MISS
+    return [
+        "## Also measured: the demo",
+        "",
+        f"`manage.py seed_demo` on a fresh SQLite file, as `make run` does it (the world, its "
+        f"scores and benchmarks): {demo['seconds']} s, limit {demo['limit_seconds']} s: "
+        f"**{verdict}** (exit {demo.get('exit')}, peak memory {demo.get('peak_mib')} MiB; "
+        f"measured {demo.get('measured_at')}).",
+        "",
+    ]
+
+
+def _misses(figures: Mapping[int, FigureResult]) -> list[str]:
     misses = [
         f"- Figure {number}, {row.measure}: {row.verdict}."
         for number, figure in sorted(figures.items())
         for row in figure.rows
         if row.status == MISS
     ]
-    lines += ["## Where the first limit is", ""]
-    lines += misses or ["Every measured figure meets its target on this machine."]
-    lines.append("")
+    return [
+        "## Where the first limit is",
+        "",
+        *(misses or ["Every measured figure meets its target on this machine."]),
+        "",
+    ]
+
+
+def report_render(size: Size, data: Mapping[str, Any], analysis: str | None = None) -> str:
+    """The report; `analysis` is the hand-written reading of the full run (bench/analysis.md),
+    which only the full size's report carries."""
+    figures = {int(k): FigureResult.from_json(v) for k, v in data.get("figures", {}).items()}
+    runs = data.get("runs", [])
+    lines = [
+        *_heading(size, runs[-1] if runs else {}),
+        "",
+        *_sizes(size, runs),
+        "",
+        *_tables(figures),
+        "",
+        *_notes(figures),
+        *_demo(data.get("demo")),
+        *_misses(figures),
+    ]
     if analysis:
         lines += ["## Why, read from this run's numbers", "", analysis.strip(), ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -37,7 +37,9 @@ from districts.models import (
     School,
     time_zone_for_state,
 )
-from onpoint.services import benchmarks_rebuild, campaign_rescore, campaigns_to_release
+from onpoint.benchmark_rebuild import benchmarks_rebuild
+from onpoint.release import campaigns_to_release
+from onpoint.rescore import campaign_rescore
 from surveys.models import Campaign, Comment, Instrument, Response
 from surveys.selectors import instrument_current, item_specs
 from surveys.services import response_score_fields
@@ -289,7 +291,7 @@ def demo_scores_recompute(world: World) -> int:
         .filter(district__slug__in=[d.slug for d in world.districts])
         .order_by("pk")
     )
-    with _quiet("onpoint.services"):
+    with _quiet("onpoint"):  # onpoint.rescore and onpoint.benchmark_rebuild
         # One transaction for all: on SQLite each commit waits for the disk, and hundreds of
         # them would cost the demo most of its time budget.
         with transaction.atomic():

@@ -2,7 +2,7 @@
 
 Production with a broker must have a cache every process shares (settings: CACHE_URL_REQUIRED),
 usually on the broker's own Redis (docker-compose.yml). Two things use it: the survey's limit per
-address (surveys.throttles) and the debounce keys of recomputes (onpoint.services). Django's
+address (surveys.throttles) and the debounce keys of recomputes (onpoint.queueing). Django's
 RedisCache raises when Redis is down, which turned every survey submission into a 500 for as long
 as the outage lasted (found by tests/trust/test_faults.py once its cache moved to the broker's
 Redis). Here, while Redis cannot be reached, the cache is this process's memory, which is what

@@ -29,7 +29,7 @@ from django.utils import translation
 from districts.models import District
 from onpoint.campaign_results import CampaignResults
 from onpoint.chart_images import FigureSize, print_figure, svg_images
-from onpoint.charts import Chart
+from onpoint.charts.base import Chart
 from onpoint.method.structure import METHOD_VERSION
 
 logger = logging.getLogger(__name__)

@@ -140,45 +140,6 @@ def campaign_results_of(*, campaign: Campaign, scores: CampaignScores) -> Campai
         for s in dashboard.history
         if (s.campaign.opens_at, s.campaign.pk) <= (campaign.opens_at, campaign.pk)
     ]
-    growth = [
-        charts.growth_curve(
-            key=f"growth-{category}",
-            score_key=category,
-            benchmarks=_stage_benchmarks(dashboard.benchmarks, category),
-            points=_campaign_points(history, category),
-            height=260,
-        )
-        for category in CATEGORY_KEYS
-    ]
-    standing = charts.onpoint_standing(
-        key="onpoint",
-        score=scores.scores[ONPOINT],
-        percentile_rank=scores.percentile_ranks.get(ONPOINT),
-        benchmark=stage_benchmarks[ONPOINT],
-        stage=scores.stage,
-    )
-    design = charts.role_split(
-        key="design-roles",
-        teacher_benchmarks=_stage_benchmarks(dashboard.benchmarks, "teacher_role"),
-        student_benchmarks=_stage_benchmarks(dashboard.benchmarks, "student_role"),
-        teacher_points=_campaign_points(history, "teacher_role"),
-        student_points=_campaign_points(history, "student_role"),
-    )
-    alignment = charts.stakeholder_alignment(
-        key="alignment",
-        by_role=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_role],
-        gaps={
-            category: charts.RoleGap(
-                gap=gap.gap, high_role=gap.high_role, low_role=gap.low_role, divided=gap.divided
-            )
-            for category, gap in scores.alignment.categories.items()
-        },
-    )
-    schools = charts.schools(
-        key="schools",
-        by_school=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_school],
-    )
-    expected = campaign.expected_responses
     onpoint = scores.scores[ONPOINT]
     return CampaignResults(
         campaign=campaign,
@@ -188,24 +149,77 @@ def campaign_results_of(*, campaign: Campaign, scores: CampaignScores) -> Campai
         onpoint=onpoint,
         onpoint_percentile=scores.percentile_ranks.get(ONPOINT) if onpoint.reported else None,
         onpoint_benchmark=stage_benchmarks[ONPOINT],
-        response_rate=response_rate(scores.n_responses, expected),
+        response_rate=response_rate(scores.n_responses, campaign.expected_responses),
         landmarks=[scores.landmarks[key] for key in LANDMARK_KEYS if key in scores.landmarks],
-        score_rows=[
-            ScoreRow(
-                key=key,
-                label=SCORE_LABELS[key],
-                is_dimension=key in DIMENSIONS,
-                score=scores.scores[key],
-                percentile=scores.percentile_ranks.get(key)
-                if scores.scores[key].reported
-                else None,
-                benchmark=stage_benchmarks[key] if stage_benchmarks[key].published else None,
+        score_rows=_score_rows(scores, stage_benchmarks),
+        standing=charts.onpoint_standing(
+            key="onpoint",
+            score=onpoint,
+            percentile_rank=scores.percentile_ranks.get(ONPOINT),
+            benchmark=stage_benchmarks[ONPOINT],
+            stage=scores.stage,
+        ),
+        growth=_growth_charts(dashboard.benchmarks, history),
+        design=_design_chart(dashboard.benchmarks, history),
+        alignment=_alignment_chart(scores),
+        schools=charts.schools(
+            key="schools",
+            by_school=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_school],
+        ),
+    )
+
+
+def _score_rows(scores: CampaignScores, stage_benchmarks: dict[str, Benchmark]) -> list[ScoreRow]:
+    """Every score, with its percentile when reported and its benchmark when published."""
+    return [
+        ScoreRow(
+            key=key,
+            label=SCORE_LABELS[key],
+            is_dimension=key in DIMENSIONS,
+            score=scores.scores[key],
+            percentile=scores.percentile_ranks.get(key) if scores.scores[key].reported else None,
+            benchmark=stage_benchmarks[key] if stage_benchmarks[key].published else None,
+        )
+        for key in SCORE_KEYS
+    ]
+
+
+def _growth_charts(
+    benchmarks: BenchmarkSet, history: Sequence[CampaignSummary]
+) -> list[charts.Chart]:
+    """Each category's growth curve: the national bands and the district's campaigns."""
+    return [
+        charts.growth_curve(
+            key=f"growth-{category}",
+            score_key=category,
+            benchmarks=_stage_benchmarks(benchmarks, category),
+            points=_campaign_points(history, category),
+            height=260,
+        )
+        for category in CATEGORY_KEYS
+    ]
+
+
+def _design_chart(benchmarks: BenchmarkSet, history: Sequence[CampaignSummary]) -> charts.Chart:
+    """The teacher's and the student's role in the design, side by side over the stages."""
+    return charts.role_split(
+        key="design-roles",
+        teacher_benchmarks=_stage_benchmarks(benchmarks, "teacher_role"),
+        student_benchmarks=_stage_benchmarks(benchmarks, "student_role"),
+        teacher_points=_campaign_points(history, "teacher_role"),
+        student_points=_campaign_points(history, "student_role"),
+    )
+
+
+def _alignment_chart(scores: CampaignScores) -> charts.Chart:
+    """The roles' scores by category, with each category's gap between the roles."""
+    return charts.stakeholder_alignment(
+        key="alignment",
+        by_role=[charts.NamedScores(name=g.name, scores=g.scores) for g in scores.by_role],
+        gaps={
+            category: charts.RoleGap(
+                gap=gap.gap, high_role=gap.high_role, low_role=gap.low_role, divided=gap.divided
             )
-            for key in SCORE_KEYS
-        ],
-        standing=standing,
-        growth=growth,
-        design=design,
-        alignment=alignment,
-        schools=schools,
+            for category, gap in scores.alignment.categories.items()
+        },
     )

@@ -9,8 +9,11 @@ with an apostrophe (school names are typed by people).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
-from onpoint.charts import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
+from districts.selectors import User
+from onpoint import selectors
+from onpoint.charts.base import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score, round_for_display
 from onpoint.method.structure import (
@@ -22,7 +25,9 @@ from onpoint.method.structure import (
     SCORE_LABELS,
     STAGE_LABELS,
 )
+from onpoint.page_selectors import dashboard_of
 from onpoint.selectors import CampaignScores
+from surveys.models import Campaign
 from surveys.participation import Participation
 
 CSV_COLUMNS = (
@@ -179,3 +184,32 @@ def participation_csv_rows(participation: Participation) -> Iterator[list[str]]:
             str(school.expected_responses or ""),
             rate(school.response_rate),
         ]
+
+
+@dataclass(frozen=True)
+class CampaignCsv:
+    """A campaign's CSV download: its file's name and its rows, the header first."""
+
+    filename: str
+    rows: list[list[str]]
+
+
+def campaign_csv(*, campaign: Campaign, user: User) -> CampaignCsv:
+    """The scores of a released campaign (campaign_csv_rows, against the benchmarks its ranks
+    were computed with), else its counts alone (participation_csv_rows), as `user` may see them
+    (campaign_scores_for: a principal gets their own school only). The scores (2 queries) and
+    the user's memberships (1), then dashboard_of's four for a released campaign;
+    `campaign.district` must be loaded."""
+    scores = selectors.campaign_scores_for(user=user, campaign=campaign)
+    stem = f"{campaign.district.slug}-campaign-{campaign.pk}"
+    if not scores.results_ready:
+        assert scores.participation is not None
+        return CampaignCsv(
+            filename=f"{stem}-responses.csv",
+            rows=list(participation_csv_rows(scores.participation)),
+        )
+    dashboard = dashboard_of(campaign=campaign, scores=scores)
+    return CampaignCsv(
+        filename=f"{stem}-scores.csv",
+        rows=list(campaign_csv_rows(scores, dashboard.benchmarks.stages[scores.stage])),
+    )

@@ -1,8 +1,9 @@
 """The Onpoint engine's stored results: group scores, benchmark versions, ranks and landmarks.
 
-Everything here is derived: it is recomputed from the responses by `onpoint.services` (the
-worker, or `manage.py recompute`) and read by pages and the API through `onpoint.selectors`,
-which never recompute. Full precision is stored; rounding happens only for display.
+Everything here is derived: it is recomputed from the responses by `onpoint.rescore` and
+`onpoint.benchmark_rebuild` (the worker, or `manage.py recompute`) and read by pages and the API
+through `onpoint.selectors`, which never recompute. Full precision is stored; rounding happens
+only for display.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Rescoring every campaign at once, for `manage.py recompute`: the same scores, ranks and
-landmarks as `services.campaign_rescore` campaign by campaign, in batches.
+landmarks as `rescore.campaign_rescore` campaign by campaign, in batches.
 
 Campaign by campaign costs a dozen queries each, about 20,000 campaigns for the whole country:
 minutes of round trips. Here a batch of campaigns (consecutive ids) costs three aggregate
@@ -19,31 +19,34 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from onpoint.method.alignment import alignment_of
-from onpoint.models import CampaignResult, GroupScore
-from onpoint.services import (
+from onpoint.aggregates import (
     BREAKDOWN_COLUMNS,
     CELL_COUNTS_ONLY,
+    _aggregate_expressions,
+    aggregates_of_rows,
+    score_grid,
+)
+from onpoint.benchmark_reads import benchmark_version_latest, version_benchmarks
+from onpoint.method.alignment import alignment_of
+from onpoint.models import CampaignResult, GroupScore
+from onpoint.results_refresh import id_batches
+from onpoint.score_rows import (
     GROUP_SCORE_FIELDS,
     CampaignScoreSet,
     RowFields,
     RowKey,
-    _aggregate_expressions,
+    _score_rows,
+    alignment_json,
+    campaign_score_set,
+    group_score_row,
+)
+from onpoint.standing import (
     _result_differs,
     _result_fields,
     _result_fields_names,
-    _score_rows,
-    aggregates_of_rows,
-    alignment_json,
-    benchmark_version_latest,
     campaign_facts,
-    campaign_score_set,
     campaign_standing,
     district_campaign_facts,
-    group_score_row,
-    id_batches,
-    score_grid,
-    version_benchmarks,
 )
 from surveys.models import Campaign, Response
 from surveys.selectors import item_specs
@@ -109,7 +112,7 @@ def _copy_group_scores(rows: Sequence[tuple[int, RowKey, RowFields]]) -> None:
 
 def _group_scores_store(score_sets: dict[int, CampaignScoreSet]) -> None:
     """Each campaign's GroupScore rows, writing only what changed (ids stay), as
-    `services._group_scores_store` does for one campaign."""
+    `rescore._group_scores_store` does for one campaign."""
     existing: dict[tuple[int, RowKey], tuple[int, RowFields]] = {
         (campaign_id, (breakdown, group, key)): (pk, (position, value, n, reported, reason))
         for pk, campaign_id, breakdown, group, key, position, value, n, reported, reason in (
@@ -150,7 +153,7 @@ def _group_scores_store(score_sets: dict[int, CampaignScoreSet]) -> None:
 def _results_store(
     campaigns: Sequence[Campaign], score_sets: dict[int, CampaignScoreSet], now: dt.datetime
 ) -> None:
-    """Each campaign's CampaignResult, as `services._rescore_locked` writes it: ranks and
+    """Each campaign's CampaignResult, as `rescore._rescore_locked` writes it: ranks and
     landmarks against the current version and the district's stored scores (this batch's
     included, just written), alignment, count and time."""
     version = benchmark_version_latest()
@@ -200,7 +203,7 @@ def campaigns_rescore_all(
 ) -> int:
     """Rescore every campaign (what `campaign_rescore` does to one), batch by batch. Returns
     how many campaigns were rescored. Ranks against new benchmarks come after, from
-    `services.benchmarks_rebuild`."""
+    `benchmark_rebuild.benchmarks_rebuild`."""
     now = now or timezone.now()
     ids = list(Campaign.objects.order_by("pk").values_list("pk", flat=True))
     for batch in id_batches(ids, batch_size):

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from districts.models import District
 from districts.selectors import SchoolScope, User, school_scope_of
+from onpoint.aggregates import SCHOOL_NAMED_UNSPECIFIED, UNSPECIFIED_SCHOOL
+from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
@@ -33,16 +35,8 @@ from onpoint.method.structure import (
 )
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
-from onpoint.services import (
-    SCHOOL_NAMED_UNSPECIFIED,
-    UNSPECIFIED_SCHOOL,
-    benchmark_of_row,
-    campaign_facts,
-    campaign_standing,
-    district_campaign_facts,
-    score_of_row,
-    version_benchmarks,
-)
+from onpoint.score_rows import score_of_row
+from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
 from surveys.participation import (
     Participation,
@@ -363,47 +357,54 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         whole[row.campaign_id][row.key] = score_of_row(row)
     summaries = []
     for campaign in listed:
-        stage = campaign.stage
         result: CampaignResult | None = getattr(campaign, "result", None)
         released = campaign.is_closed(now)
         if not released or result is None or result.computed_at < campaign.closes_at:
             # Counts only: open, or closed moments ago and still being scored (see
             # campaign_scores).
-            summaries.append(
-                CampaignSummary(
-                    campaign=campaign,
-                    stage=stage,
-                    n_responses=campaign.live_responses,
-                    computed_at=None,
-                    recompute_pending=released,
-                    benchmark_version_id=None,
-                    scores=_no_responses(),
-                    percentile_ranks=dict.fromkeys(SCORE_KEYS),
-                    landmarks={},
-                    alignment_gap=None,
-                    released=released,
-                )
-            )
-            continue
-        found = whole.get(campaign.pk, {})
-        summaries.append(
-            CampaignSummary(
-                campaign=campaign,
-                stage=stage,
-                n_responses=result.n_responses,
-                computed_at=result.computed_at,
-                recompute_pending=campaign.scores_dirty or result.stage != stage,
-                benchmark_version_id=result.benchmark_version_id,
-                scores={
-                    key: found.get(key, Score.suppressed(0, REASON_FEW_RESPONSES))
-                    for key in SCORE_KEYS
-                },
-                percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
-                landmarks=_landmarks_of_json(result.landmarks, result.stage),
-                alignment_gap=result.alignment.get("gap"),
-            )
-        )
+            summaries.append(_counts_only_summary(campaign, released=released))
+        else:
+            summaries.append(_released_summary(campaign, result, whole.get(campaign.pk, {})))
     return summaries
+
+
+def _counts_only_summary(campaign: Campaign, *, released: bool) -> CampaignSummary:
+    """A campaign whose scores are not released: its live count of responses, nothing else.
+    `campaign` carries `live_responses` (campaign_summaries' annotation)."""
+    return CampaignSummary(
+        campaign=campaign,
+        stage=campaign.stage,
+        n_responses=campaign.live_responses,  # type: ignore[attr-defined]
+        computed_at=None,
+        recompute_pending=released,
+        benchmark_version_id=None,
+        scores=_no_responses(),
+        percentile_ranks=dict.fromkeys(SCORE_KEYS),
+        landmarks={},
+        alignment_gap=None,
+        released=released,
+    )
+
+
+def _released_summary(
+    campaign: Campaign, result: CampaignResult, whole: dict[str, Score]
+) -> CampaignSummary:
+    """A released campaign from its stored result and whole-campaign scores."""
+    stage = campaign.stage
+    return CampaignSummary(
+        campaign=campaign,
+        stage=stage,
+        n_responses=result.n_responses,
+        computed_at=result.computed_at,
+        recompute_pending=campaign.scores_dirty or result.stage != stage,
+        benchmark_version_id=result.benchmark_version_id,
+        scores={
+            key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS
+        },
+        percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
+        landmarks=_landmarks_of_json(result.landmarks, result.stage),
+        alignment_gap=result.alignment.get("gap"),
+    )
 
 
 def district_campaign_history(*, district: District) -> list[CampaignSummary]:

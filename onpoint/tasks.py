@@ -13,7 +13,7 @@ from typing import Any
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from onpoint import services
+from onpoint import benchmark_rebuild, queueing, release, rescore
 
 RELIABLE: dict[str, Any] = {
     "acks_late": True,
@@ -31,14 +31,14 @@ RELIABLE: dict[str, Any] = {
 )
 def recompute_campaign(campaign_id: int) -> bool:
     """Rescore one campaign if it is dirty (or never scored); False when there was nothing to do."""
-    return services.campaign_recompute(campaign_id=campaign_id)
+    return rescore.campaign_recompute(campaign_id=campaign_id)
 
 
 @shared_task(name="onpoint.tasks.refresh_campaign", soft_time_limit=50, time_limit=60, **RELIABLE)
 def refresh_campaign(campaign_id: int) -> None:
     """A campaign was created or its dates or benchmark exclusion changed (surveys sends this by
     name): rescore it, schedule its release, rebuild the benchmarks soon."""
-    services.campaign_refresh(campaign_id=campaign_id)
+    queueing.campaign_refresh(campaign_id=campaign_id)
 
 
 @shared_task(
@@ -46,7 +46,7 @@ def refresh_campaign(campaign_id: int) -> None:
 )
 def rebuild_benchmarks() -> int:
     """Rebuild the national benchmarks and refresh every rank and landmark; the version's id."""
-    return services.benchmarks_rebuild().version.pk
+    return benchmark_rebuild.benchmarks_rebuild().version.pk
 
 
 @shared_task(
@@ -54,4 +54,4 @@ def rebuild_benchmarks() -> int:
 )
 def sweep_dirty_campaigns() -> int:
     """Beat, every minute: enqueue what the coalescing or a lost message left behind."""
-    return len(services.campaigns_sweep().campaign_ids)
+    return len(release.campaigns_sweep().campaign_ids)

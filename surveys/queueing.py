@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 CAMPAIGN_RECOMPUTE_TASK = "onpoint.tasks.recompute_campaign"
 CAMPAIGN_REFRESH_TASK = "onpoint.tasks.refresh_campaign"
 
-# The words of onpoint.services.ENQUEUE_FAILED, so that an operator (and tests/trust/test_faults.py)
+# The words of onpoint.queueing.ENQUEUE_FAILED, so that an operator (and tests/trust/test_faults.py)
 # reads one sentence for a broker that is down, whichever layer met it.
 NOT_SENT = "could not enqueue %s for campaign %s (broker down?); the sweep will catch up"
 

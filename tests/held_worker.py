@@ -25,10 +25,10 @@ def hold_install(path: str) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeys.settings")
     django.setup()
-    from onpoint import services
+    from onpoint import rescore
 
-    store = services._group_scores_store
-    logger = logging.getLogger("onpoint.services")
+    store = rescore._group_scores_store
+    logger = logging.getLogger("onpoint.rescore")
 
     def held(campaign: Any, score_set: Any) -> bool:
         if os.path.exists(path):
@@ -38,7 +38,7 @@ def hold_install(path: str) -> None:
                 time.sleep(0.05)
         return store(campaign, score_set)
 
-    services._group_scores_store = held  # type: ignore[assignment]
+    rescore._group_scores_store = held  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

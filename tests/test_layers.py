@@ -218,3 +218,57 @@ def test_no_cycle_between_the_modules_of_one_layer() -> None:
 def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle() -> None:
     assert cycles({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}) == [["a", "b", "c", "a"]]
     assert cycles({"a": ["b"], "b": ["c"], "c": [], "d": ["a", "c"]}) == []
+
+
+# onpoint's modules by noun (docs/architecture.md, "onpoint's modules, by noun, and its pages"):
+# the ones that write or enqueue, and the only other modules that may import them.
+ONPOINT_WRITES = frozenset(
+    {
+        "onpoint.rescore",
+        "onpoint.results_refresh",
+        "onpoint.benchmark_rebuild",
+        "onpoint.release",
+        "onpoint.queueing",
+        "onpoint.rescore_all",
+    }
+)
+ONPOINT_WRITE_CALLERS = ONPOINT_WRITES | {"onpoint.tasks", "onpoint.management.commands.recompute"}
+
+
+def test_onpoints_reads_never_pass_through_a_write_module() -> None:
+    wrong = [
+        where(module, target)
+        for module, targets in import_graph().items()
+        if layer_of(module) == "onpoint" and module not in ONPOINT_WRITE_CALLERS
+        for target in targets
+        if target in ONPOINT_WRITES
+    ]
+    assert wrong == [], "reads that import a write module:\n" + "\n".join(sorted(wrong))
+
+
+def test_onpoints_tasks_call_its_services_one_way() -> None:
+    # The project's beat (journeys/embedded_beat.py) runs the tasks; inside onpoint only they
+    # import the services, which enqueue by name (onpoint/queueing.py).
+    assert set(modules()) >= ONPOINT_WRITES, sorted(ONPOINT_WRITES - set(modules()))
+    wrong = [
+        where(module, target)
+        for module, targets in import_graph().items()
+        if layer_of(module) == "onpoint"
+        for target in targets
+        if target == "onpoint.tasks"
+    ]
+    assert wrong == [], "onpoint modules that import the tasks:\n" + "\n".join(sorted(wrong))
+
+
+def test_onpoints_pages_know_nothing_of_http_handlers() -> None:
+    # A page is a model of what it shows: the views and the API call it, never the reverse.
+    handlers = {"onpoint.views", "onpoint.api", "onpoint.urls", "onpoint.api_urls"}
+    pages = [module for module in modules() if module.startswith("onpoint.pages.")]
+    assert len(pages) >= 6, pages
+    wrong = [
+        where(module, target)
+        for module in pages
+        for target in import_graph()[module]
+        if target in handlers
+    ]
+    assert wrong == [], "pages that import a view or the API:\n" + "\n".join(sorted(wrong))

@@ -1,6 +1,6 @@
 /* Draws every chart of a dashboard page with plotly.js (served from static/, never a CDN).
  * Each chart's figure is JSON in a <script type="application/json"> beside it (Django's
- * json_script), built in Python by onpoint/charts.py. Without JavaScript, the summary sentence
+ * json_script), built in Python by onpoint/charts/. Without JavaScript, the summary sentence
  * and the "Show data" table carry the same numbers. */
 (function () {
   "use strict";

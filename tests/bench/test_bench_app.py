@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from bench.figures import groupby_sql, timed_query
+from bench.measure import timed_query
 from bench.middleware import QUERIES_HEADER
+from bench.sql import groupby_sql
 from bench.urls import BARE_INSERT_PATH
 from surveys.models import Campaign, Response
 from tests.factories import CampaignFactory, ResponseFactory, SchoolFactory
@@ -61,8 +62,9 @@ def test_the_group_by_anchor_gives_every_group_the_recompute_needs() -> None:
     ResponseFactory.create_batch(4, campaign=second, role="teacher", school=None)
     seconds, runs, n_groups = timed_query(groupby_sql(connection.vendor), runs=2)
     # Whole: 2 campaigns. Schools: first has the school and "no school", second "no school".
-    # Roles: first has teacher and coach, second teacher.
-    assert n_groups == 2 + 3 + 3
+    # Roles: first has teacher and coach, second teacher. Cells (school x role): first has
+    # (school, teacher) and (no school, coach), second (no school, teacher).
+    assert n_groups == 2 + 3 + 3 + 3
     assert len(runs) == 2
     assert seconds >= 0
     with connection.cursor() as cursor:

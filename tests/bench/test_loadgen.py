@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bench.loadgen import LOOPBACK_ONLY, UNBOUNDED, LoadResult, Request, load, send
+from bench.loadgen import LOOPBACK_ONLY, UNBOUNDED, LoadResult, Request, load, open_loop, send
 
 Handler = Callable[[bytes], Awaitable[bytes]]
 
@@ -140,3 +140,52 @@ def test_a_refused_connection_is_a_failure_with_status_zero() -> None:
         return (await send("127.0.0.1", port, Request("GET", "/"), timeout=2)).status
 
     assert run(go()) == 0
+
+
+def run_open_loop(handler: Handler, **limits: float) -> LoadResult:
+    async def go() -> LoadResult:
+        async with server(handler) as port:
+            return await open_loop(
+                "127.0.0.1",
+                port,
+                lambda i: Request("GET", f"/{i}"),
+                rate=limits["rate"],
+                max_requests=int(limits.get("max_requests", 1000)),
+                max_seconds=limits["max_seconds"],
+                max_in_flight=int(limits.get("max_in_flight", 1024)),
+            )
+
+    return run(go())
+
+
+def test_the_open_loop_sends_on_schedule_whatever_the_replies_do() -> None:
+    async def slow(_: bytes) -> bytes:
+        await asyncio.sleep(0.3)
+        return reply(200)
+
+    started = time.perf_counter()
+    result = run_open_loop(slow, rate=50, max_seconds=0.4)
+    # 20 arrivals due in 0.4 s; a closed loop of one client would have sent 2.
+    assert result.ok == 20
+    assert result.rate == 50
+    assert time.perf_counter() - started < 1.5
+    assert min(result.latencies) >= 0.3
+
+
+def test_the_open_loop_charges_a_request_for_its_wait_before_it_could_be_sent() -> None:
+    async def slow(_: bytes) -> bytes:
+        await asyncio.sleep(0.2)
+        return reply(200)
+
+    # One connection at a time: the 5th request, due at 0.04 s, is answered after five
+    # replies of 0.2 s; timed from its schedule, it waited about 1 s, not 0.2 s.
+    result = run_open_loop(slow, rate=100, max_seconds=0.05, max_in_flight=1)
+    assert result.ok == 5
+    worst = result.percentile(100)
+    assert worst is not None
+    assert worst > 0.9
+
+
+def test_the_open_loop_needs_a_positive_rate() -> None:
+    with pytest.raises(ValueError, match=UNBOUNDED):
+        run_open_loop(lambda _: asyncio.sleep(0, reply(200)), rate=0, max_seconds=1)

@@ -75,3 +75,15 @@ def test_mailpit_catches_every_mail_and_shows_it_on_the_hosts_loopback(
     assert compose["services"]["worker"]["environment"] == environment
     for name in ("web", "worker"):
         assert compose["services"][name]["depends_on"]["mailpit"]["condition"] == "service_healthy"
+
+
+def test_the_database_runs_with_the_settings_the_benchmarks_measured(
+    compose: dict[str, Any],
+) -> None:
+    from bench.pg_settings import DATABASE_SETTINGS, SERVER_SETTINGS
+
+    command = compose["services"]["db"]["command"]
+    assert command[0] == "postgres"
+    flags = dict(value.split("=", 1) for value in command[2::2])
+    assert all(flag == "-c" for flag in command[1::2])
+    assert flags == DATABASE_SETTINGS | SERVER_SETTINGS

@@ -1,5 +1,5 @@
 """Small scored worlds for the dashboard page tests: districts, closed campaigns with stored
-responses scored by onpoint.services (as the recompute task does), and national benchmarks.
+responses scored by onpoint.rescore (as the recompute task does), and national benchmarks.
 
 Stages come from launch dates counted from the campaigns' opening day, so the worlds hold on
 any day.
@@ -14,7 +14,7 @@ from typing import Any, cast
 from django.utils import timezone
 
 from districts.models import District, Milestone, School
-from onpoint import services
+from onpoint import rescore
 from onpoint.method.stages import school_year
 from surveys import instrument_v1
 from surveys.models import Campaign
@@ -69,7 +69,7 @@ def scored(
     sheets: Sequence[tuple[dict[str, int], str, School | None]],
 ) -> Campaign:
     store(campaign, sheets)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     return campaign
 
 

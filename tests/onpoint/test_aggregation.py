@@ -16,7 +16,8 @@ import pytest
 from django.db import connection
 
 from districts.models import District, School
-from onpoint import services
+from onpoint import rescore
+from onpoint.aggregates import campaign_aggregates, score_grid
 from onpoint.method.scoring import (
     ResponseScores,
     aggregate_responses,
@@ -27,6 +28,7 @@ from onpoint.method.scoring import (
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ROLES, SCORE_KEYS
 from onpoint.method.suppression import breakdown_scores
 from onpoint.models import GroupScore
+from onpoint.score_rows import campaign_score_set
 from surveys.selectors import item_specs
 from tests.onpoint.builders import answers_of, closed_campaign_of, random_answers, school_of, store
 
@@ -92,14 +94,14 @@ def check_sql_against_pure(district: District) -> None:
     )
 
     # In SQL: three aggregate queries, then the same suppression.
-    aggregates = services.campaign_aggregates(campaign=campaign)
+    aggregates = campaign_aggregates(campaign=campaign)
     assert aggregates.whole.n_responses == N_RESPONSES + 2
     pure_aggregates = aggregate_responses(r for r, _, _ in scored)
     for key in (*CATEGORY_KEYS, *DIMENSIONS):
         assert aggregates.whole.aggregates[key].n == pure_aggregates[key].n, key
         assert close(aggregates.whole.aggregates[key].mean, pure_aggregates[key].mean), key
 
-    sql = services.campaign_score_set(aggregates)
+    sql = campaign_score_set(aggregates)
     assert_scores_match(sql.whole, pure_whole, "whole")
     assert list(sql.by_school) == list(pure_schools)
     for name in pure_schools:
@@ -115,7 +117,7 @@ def check_sql_against_pure(district: District) -> None:
     assert {"fewer than 5 responses", "complementary suppression"} <= reasons
 
     # And what is stored is what was computed.
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     stored_onpoint = GroupScore.objects.get(campaign=campaign, breakdown="whole", key="onpoint")
     assert close(stored_onpoint.value, pure_whole["onpoint"].value)
 
@@ -164,7 +166,7 @@ def test_a_group_mean_that_is_exactly_a_half_is_stored_exactly(maple: District) 
     assert round_for_display(naive / 5) == 38.7  # the drift this test is about
     store(campaign, [(sheet, "teacher", None) for sheet in sheets])
 
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
 
     strategy = GroupScore.objects.get(campaign=campaign, breakdown="whole", key="strategy")
     assert strategy.value == 38.75
@@ -178,7 +180,7 @@ def test_scores_off_the_instruments_grid_fall_back_to_the_databases_mean(
     store(campaign, [(strategy_sheet((3, 3, 3), (3, 3, 3)), "teacher", None)] * 5)
     campaign.responses.update(strategy=50.004)
 
-    mean = services.campaign_aggregates(campaign=campaign).whole.aggregates["strategy"].mean
+    mean = campaign_aggregates(campaign=campaign).whole.aggregates["strategy"].mean
 
     assert mean == pytest.approx(50.004)
     assert "not on the instrument's grid" in caplog.text
@@ -187,4 +189,4 @@ def test_scores_off_the_instruments_grid_fall_back_to_the_databases_mean(
 def test_the_grid_of_instrument_v1_is_36(maple: District) -> None:
     # Dimensions average 2 or 3 item scores (whole numbers), categories 1 to 3 dimensions.
     campaign = closed_campaign_of(maple)
-    assert services.score_grid(item_specs(campaign.instrument)) == 36
+    assert score_grid(item_specs(campaign.instrument)) == 36

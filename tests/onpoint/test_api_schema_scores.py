@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from districts.models import District
-from onpoint import services
+from onpoint import benchmark_rebuild, rescore
 from onpoint.api import benchmark_json
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.structure import CATEGORY_KEYS, LANDMARK_KEYS, SCORE_KEYS, STAGES
@@ -84,8 +84,8 @@ def test_a_released_and_an_unreleased_answer_each_match_the_schema(
     released = closed_campaign_of(maple)
     respond(released, uniform(4), role="teacher", school=elementary, times=6)
     respond(released, uniform(2), role="coach", school=None, times=3)  # suppressed groups
-    services.campaign_rescore(campaign=released)
-    services.benchmarks_rebuild()  # a version, unpublished: one district
+    rescore.campaign_rescore(campaign=released)
+    benchmark_rebuild.benchmarks_rebuild()  # a version, unpublished: one district
     open_now = campaign_of(maple)
     respond(open_now, uniform(3), role="teacher", school=elementary, times=2)
     client.force_login(leader_of_maple)

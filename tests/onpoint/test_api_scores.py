@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from districts.models import District, School
-from onpoint import services
+from onpoint import benchmark_rebuild, rescore
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, LANDMARK_KEYS, SCORE_KEYS, STAGES
 from onpoint.models import GroupScore
 from surveys.models import Campaign
@@ -45,7 +45,7 @@ def scored_campaign(maple: District) -> Campaign:
     respond(campaign, uniform(2), role="coach", school=elementary, times=5)
     respond(campaign, uniform(5), role="school_leader", school=high, times=3)
     respond(campaign, uniform(3), role="technology", school=None, times=2)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     return campaign
 
 
@@ -112,7 +112,7 @@ def test_a_lone_suppressed_school_takes_a_partner_whose_scores_are_null(
     respond(campaign, uniform(4), school=maple.schools.get(name="Maple Elementary"), times=8)
     respond(campaign, uniform(4), school=maple.schools.get(name="Maple High School"), times=6)
     respond(campaign, uniform(2), school=None, times=1)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
 
     by_school = client.get(scores_url(campaign)).json()["by_school"]
@@ -156,7 +156,7 @@ def test_a_campaign_with_no_responses_answers_with_every_score_suppressed(
     client: Client, leader_of_maple: Any, maple: District
 ) -> None:
     campaign = closed_campaign_of(maple)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
 
     body = client.get(scores_url(campaign)).json()
@@ -195,7 +195,7 @@ def test_an_open_campaign_answers_the_contracts_unreleased_shape_with_counts_onl
     respond(campaign, uniform(4), times=6, school=oak)
     respond(campaign, uniform(2), times=2)
     # Even a stored result (left by version 1's live scoring) is never shown before close.
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
 
     body = client.get(scores_url(campaign)).json()
@@ -286,7 +286,7 @@ def test_the_scores_endpoint_makes_the_same_queries_for_3_or_30_groups(
     campaign = closed_campaign_of(maple)
     for n in range(n_schools):
         respond(campaign, uniform(3), school=school_of(maple, f"S{n:02}"))
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
     # 1 session, 2 user, 3 the campaign among the user's districts (with its district),
     # 4 its CampaignResult with the benchmark version, 5 its GroupScore rows, 6 the user's
@@ -307,14 +307,14 @@ def year_1_campaigns(values: list[int]) -> list[Campaign]:
         district = district_named(f"Year one {n}", launch_date=opened)
         campaign = closed_campaign_of(district, days_ago=40)
         respond(campaign, uniform(value), times=5)
-        services.campaign_rescore(campaign=campaign)
+        rescore.campaign_rescore(campaign=campaign)
         campaigns.append(campaign)
     return campaigns
 
 
 def test_benchmarks_follow_the_contract_for_any_signed_in_user(client: Client) -> None:
     year_1_campaigns([1, 2, 3, 4, 5])
-    version = services.benchmarks_rebuild().version
+    version = benchmark_rebuild.benchmarks_rebuild().version
     client.force_login(get_user_model().objects.create_user("someone"))
 
     body = client.get("/api/v1/benchmarks/").json()
@@ -342,7 +342,7 @@ def test_the_campaigns_percentile_rank_and_version_come_with_its_scores(
     client: Client, staff_user: Any
 ) -> None:
     campaigns = year_1_campaigns([1, 2, 3, 4, 5])
-    version = services.benchmarks_rebuild().version
+    version = benchmark_rebuild.benchmarks_rebuild().version
     client.force_login(staff_user)
 
     body = client.get(scores_url(campaigns[3])).json()
@@ -357,8 +357,8 @@ def test_a_suppressed_score_has_no_percentile_rank(client: Client, staff_user: A
     campaigns = year_1_campaigns([1, 2, 3, 4, 5])
     only_vision = answers_of(vision=4)
     respond(campaigns[0], only_vision, times=5)
-    services.campaign_rescore(campaign=campaigns[0])
-    services.benchmarks_rebuild()
+    rescore.campaign_rescore(campaign=campaigns[0])
+    benchmark_rebuild.benchmarks_rebuild()
     client.force_login(staff_user)
 
     scores = client.get(scores_url(campaigns[0])).json()["scores"]
@@ -370,10 +370,10 @@ def test_a_suppressed_score_has_no_percentile_rank(client: Client, staff_user: A
 
 def test_an_older_benchmark_version_stays_readable(client: Client, staff_user: Any) -> None:
     campaigns = year_1_campaigns([1, 2, 3, 4, 5])
-    first = services.benchmarks_rebuild().version
+    first = benchmark_rebuild.benchmarks_rebuild().version
     respond(campaigns[0], uniform(5), times=5)
-    services.campaign_rescore(campaign=campaigns[0])
-    second = services.benchmarks_rebuild().version
+    rescore.campaign_rescore(campaign=campaigns[0])
+    second = benchmark_rebuild.benchmarks_rebuild().version
     client.force_login(staff_user)
 
     old = client.get(f"/api/v1/benchmarks/?version={first.pk}").json()
@@ -402,7 +402,7 @@ def test_the_benchmarks_endpoint_makes_a_fixed_number_of_queries(
     client: Client, leader_of_maple: Any, django_assert_num_queries: Any
 ) -> None:
     year_1_campaigns([1, 2, 3, 4, 5])
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     client.force_login(leader_of_maple)
     # 1 session, 2 user, 3 the latest version, 4 its benchmark rows (56, without cohorts).
     # No audit record: the benchmarks hold no district's data.
@@ -415,10 +415,10 @@ def test_a_campaigns_ranks_against_an_older_version_can_be_read_again(
 ) -> None:
     """A board saw version 1 in March; in June a new version exists and the ranks moved."""
     campaigns = year_1_campaigns([1, 2, 3, 4, 5])
-    march = services.benchmarks_rebuild().version
+    march = benchmark_rebuild.benchmarks_rebuild().version
     respond(campaigns[0], uniform(5), times=20)  # 25 responses: (5 * 0 + 20 * 100) / 25 = 80
-    services.campaign_rescore(campaign=campaigns[0])
-    june = services.benchmarks_rebuild().version
+    rescore.campaign_rescore(campaign=campaigns[0])
+    june = benchmark_rebuild.benchmarks_rebuild().version
     client.force_login(staff_user)
     url = scores_url(campaigns[3])  # onpoint 75
 

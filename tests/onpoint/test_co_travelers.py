@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District, Milestone
-from onpoint import page_selectors
+from onpoint import co_travelers
 from surveys.models import Campaign
 from tests.factories import DistrictFactory
 from tests.onpoint.builders import campaign_of, store, uniform
@@ -109,12 +109,12 @@ def travelers(maple: District) -> dict[str, District]:
 def test_named_districts_a_stage_or_two_ahead_nearest_first_by_state_and_size(
     maple: District, travelers: dict[str, District]
 ) -> None:
-    found = page_selectors.co_travelers_of(
+    found = co_travelers.co_travelers_of(
         district=maple, stage="year_1", now=timezone.now(), today=timezone.localdate(), limit=3
     )
     assert [t.district.name for t in found] == ["Cedar", "Pine", "Aspen"]
     assert [t.stage for t in found] == ["year_2", "year_3_plus", "year_2"]
-    more = page_selectors.co_travelers_of(
+    more = co_travelers.co_travelers_of(
         district=maple, stage="year_1", now=timezone.now(), today=timezone.localdate(), limit=10
     )
     assert [t.district.name for t in more] == ["Cedar", "Pine", "Aspen", "Giant"]
@@ -123,7 +123,7 @@ def test_named_districts_a_stage_or_two_ahead_nearest_first_by_state_and_size(
 def test_their_milestones_from_where_you_are_and_their_released_onpoint_path(
     maple: District, travelers: dict[str, District]
 ) -> None:
-    cedar = page_selectors.co_travelers_of(
+    cedar = co_travelers.co_travelers_of(
         district=maple, stage="year_1", now=timezone.now(), today=timezone.localdate(), limit=1
     )[0]
     assert [m.text for m in cedar.milestones] == ["Cedar Year 1 milestone"]
@@ -173,7 +173,7 @@ def test_at_the_last_stage_there_is_no_one_ahead(leader_of_maple: Any, maple: Di
     maple.launch_date = YEAR_3_PLUS
     maple.save(update_fields=["launch_date"])
     district("Older", "OR", dt.date(2019, 8, 20), 8000)
-    assert page_selectors.stages_ahead("year_3_plus") == ()
+    assert co_travelers.stages_ahead("year_3_plus") == ()
     client = Client()
     client.force_login(leader_of_maple)
     page = client.get(reverse("district", args=[maple.slug])).content.decode()

@@ -12,7 +12,7 @@ from districts.models import District
 from onpoint.method.benchmarks import eligible
 from onpoint.method.scoring import Score
 from onpoint.method.structure import SCORE_KEYS
-from onpoint.services import campaign_facts
+from onpoint.standing import campaign_facts
 from surveys.models import Campaign
 
 OPENS = dt.datetime(2025, 3, 1, 8, 0, tzinfo=dt.UTC)

@@ -25,11 +25,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from districts.models import District, Milestone, PathPlace
-from onpoint import charts, selectors, services
+from onpoint import benchmark_rebuild, charts, selectors
 from onpoint.method.structure import LANDMARK_KEYS, LANDMARK_STATUS_LABELS, ONPOINT, STAGE_LABELS
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion
-from onpoint.views import PICK_TOO_FEW, PICK_TOO_MANY
+from onpoint.pages.compare import PICK_TOO_FEW, PICK_TOO_MANY
 from surveys.models import Campaign
 from tests.factories import UserFactory
 from tests.onpoint.builders import uniform
@@ -84,7 +84,7 @@ def world(
         [(uniform(3), "teacher", None)] * 6,
     )
     peers = peer_districts(4)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     return World(maple=maple, oak=oak, campaign=campaign, oak_campaign=oak_campaign, peers=peers)
 
 
@@ -464,10 +464,10 @@ def test_benchmarks_show_counts_percentiles_growth_shares_and_versions(
                 closed_campaign(district, days_ago=days_ago, name=f"Survey {days_ago}"),
                 [(uniform(value), "teacher", None)] * 5,
             )
-    first = services.benchmarks_rebuild().version
+    first = benchmark_rebuild.benchmarks_rebuild().version
     # A later Year 3+ campaign of one district changes its cohort value: a new version.
     scored(closed_campaign(district, days_ago=10, name="Later"), [(uniform(4), "coach", None)] * 5)
-    current = services.benchmarks_rebuild().version
+    current = benchmark_rebuild.benchmarks_rebuild().version
     assert current.pk != first.pk
 
     response = signed_in(consultant_for_maple_and_oak).get(reverse("national_benchmarks"))
@@ -600,7 +600,7 @@ def test_journey_map_dashboard_and_csv_query_counts_do_not_grow_with_campaigns(
     maple.save(update_fields=["launch_date"])
     Milestone.objects.create(district=maple, happened_on=launched, text="First")
     campaigns_for(maple, 3)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     latest = Campaign.objects.filter(district=maple).latest("opens_at")
     client = signed_in(leader_of_maple)
     urls = [reverse("district", args=[maple.slug]), dashboard_url(latest), csv_url(latest)]
@@ -609,7 +609,7 @@ def test_journey_map_dashboard_and_csv_query_counts_do_not_grow_with_campaigns(
     campaigns_for(maple, 27, start=3)
     for index in range(27):
         Milestone.objects.create(district=maple, happened_on=launched, text=f"M{index}")
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     latest = Campaign.objects.filter(district=maple).latest("opens_at")
     urls = [reverse("district", args=[maple.slug]), dashboard_url(latest), csv_url(latest)]
     assert Campaign.objects.filter(district=maple).count() == 30
@@ -619,7 +619,7 @@ def test_journey_map_dashboard_and_csv_query_counts_do_not_grow_with_campaigns(
 def test_compare_benchmarks_and_map_query_counts_do_not_grow_with_districts(db: None) -> None:
     consultant = UserFactory(username="busy.consultant")
     peer_districts(3, consultant=consultant)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     client = signed_in(consultant)
     all_picked = "&".join(f"pick=peer-{i:02d}" for i in range(3))
     urls = [
@@ -634,9 +634,9 @@ def test_compare_benchmarks_and_map_query_counts_do_not_grow_with_districts(db: 
     for district in peers[:10]:
         district.listed_on_national_map = True
         district.save(update_fields=["listed_on_national_map"])
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     scored(closed_campaign(peers[0], days_ago=5), [(uniform(4), "teacher", None)] * 5)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     assert BenchmarkVersion.objects.count() >= 3
     assert [queries(client, url) for url in urls] == with_three
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import AuditEvent, District
-from onpoint import charts, page_selectors, services
+from onpoint import benchmark_rebuild, charts, compare_selectors
 from onpoint.method.structure import ONPOINT
 from onpoint.models import GroupScore
 from surveys.models import Campaign
@@ -105,9 +105,9 @@ def test_compare_keeps_a_districts_row_when_an_empty_campaign_opens(
     after = compare_row(client, maple)
     assert after == before
     assert "Maple empty" not in after
-    rows = page_selectors.compare_rows(
+    rows = compare_selectors.compare_rows(
         districts=list(
-            page_selectors.compare_queryset(
+            compare_selectors.compare_queryset(
                 districts=District.objects.filter(pk=maple.pk),
                 now=timezone.now(),
                 today=timezone.localdate(),
@@ -131,9 +131,9 @@ def test_the_change_equals_the_difference_of_the_two_released_scores(
     store(campaign_of(maple, name="Maple open"), teachers(1, 6))
     released(oak, days_ago=40, sheets=teachers(4))  # one campaign: no change
 
-    rows = page_selectors.compare_rows(
+    rows = compare_selectors.compare_rows(
         districts=list(
-            page_selectors.compare_queryset(
+            compare_selectors.compare_queryset(
                 districts=District.objects.all(),
                 now=timezone.now(),
                 today=timezone.localdate(),
@@ -189,10 +189,10 @@ def test_results_over_18_months_old_are_flagged_stale(
 
 
 def test_months_before_counts_calendar_months() -> None:
-    assert page_selectors.months_before(dt.date(2026, 11, 20), 18) == dt.date(2025, 5, 20)
-    assert page_selectors.months_before(dt.date(2026, 8, 31), 18) == dt.date(2025, 2, 28)
-    assert page_selectors.months_before(dt.date(2025, 8, 31), 18) == dt.date(2024, 2, 29)
-    assert page_selectors.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+    assert compare_selectors.months_before(dt.date(2026, 11, 20), 18) == dt.date(2025, 5, 20)
+    assert compare_selectors.months_before(dt.date(2026, 8, 31), 18) == dt.date(2025, 2, 28)
+    assert compare_selectors.months_before(dt.date(2025, 8, 31), 18) == dt.date(2024, 2, 29)
+    assert compare_selectors.months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
 
 
 # --- the portfolio ------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ def test_a_consultant_lands_on_the_portfolio_of_their_districts(
     released(maple, days_ago=200, sheets=teachers(3))
     released(maple, days_ago=40, sheets=teachers(4))
     peer_districts(4, stage="year_2")
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     open_survey = campaign_of(maple, name="Maple fall pulse", expected_responses=10)
     store(open_survey, teachers(1, 3))
 
@@ -251,7 +251,7 @@ def test_a_leader_of_one_district_still_lands_on_its_journey_map(
 def test_portfolio_queries_do_not_grow_with_districts(db: None) -> None:
     consultant = UserFactory(username="busy.consultant")
     peer_districts(3, consultant=consultant)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     client = signed_in(consultant)
 
     def queries() -> int:
@@ -264,7 +264,7 @@ def test_portfolio_queries_do_not_grow_with_districts(db: None) -> None:
     for peer in peers[:10]:
         released(peer, days_ago=300, sheets=teachers(2))
         store(campaign_of(peer, name=f"Open {peer.slug}", expected_responses=9), teachers(3, 2))
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     assert queries() == with_three
 
 

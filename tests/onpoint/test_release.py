@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from districts.models import District, School
-from onpoint import charts, services
+from onpoint import benchmark_rebuild, charts, rescore
 from onpoint.exports import PARTICIPATION_COLUMNS
 from onpoint.method.structure import REASON_COMPLEMENTARY
 from onpoint.models import CampaignResult, GroupScore
@@ -88,7 +88,7 @@ def test_an_open_campaign_shows_counts_only_until_close_now_releases_its_scores(
     School.objects.filter(pk=elementary.pk).update(expected_responses=8)
     campaign = campaign_of(maple, name="Open survey", expected_responses=20)
     store(campaign, [(TELLTALE, "teacher", elementary)] * 6 + [(TELLTALE, "coach", None)] * 5)
-    services.campaign_rescore(campaign=campaign)  # as the sweep or a stray task would
+    rescore.campaign_rescore(campaign=campaign)  # as the sweep or a stray task would
     client = signed_in(leader_of_maple)
     where = urls(campaign)
 
@@ -169,7 +169,7 @@ def test_the_journey_map_and_compare_ignore_an_open_campaign(
         [(item_scores(50, 50, 50), "teacher", None)] * 6,
     )
     peer_districts(5)
-    services.benchmarks_rebuild()
+    benchmark_rebuild.benchmarks_rebuild()
     newer = campaign_of(maple, name="Newer open survey")
     store(newer, [(TELLTALE, "teacher", None)] * 7)
 
@@ -200,7 +200,7 @@ def test_p_is_the_latest_earlier_closed_campaign_never_one_still_open(maple: Dis
     )
     assert still_open.opens_at < later.opens_at
 
-    services.campaign_rescore(campaign=later)
+    rescore.campaign_rescore(campaign=later)
 
     assert CampaignResult.objects.get(campaign=later).previous_campaign_id == earlier.pk
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from districts.models import School
-from onpoint import services
+from onpoint import aggregates, benchmark_rebuild, rescore
 from onpoint.models import CampaignResult, GroupScore
 from onpoint.rescore_all import campaigns_rescore_all
 from surveys.models import Campaign
@@ -71,14 +71,14 @@ def stored() -> dict[str, Any]:
 def one_by_one() -> None:
     now = timezone.now()
     for campaign in Campaign.objects.order_by("pk"):
-        services.campaign_rescore(campaign=campaign, now=now)
-    services.benchmarks_rebuild(now=now)
+        rescore.campaign_rescore(campaign=campaign, now=now)
+    benchmark_rebuild.benchmarks_rebuild(now=now)
 
 
 def batched(batch_size: int) -> None:
     now = timezone.now()
     assert campaigns_rescore_all(now=now, batch_size=batch_size) == Campaign.objects.count()
-    services.benchmarks_rebuild(now=now)
+    benchmark_rebuild.benchmarks_rebuild(now=now)
 
 
 def wipe() -> None:
@@ -124,7 +124,7 @@ def test_batches_write_only_what_changed_and_drop_groups_that_are_gone() -> None
             "group", flat=True
         )
     )
-    assert groups == {services.UNSPECIFIED_SCHOOL}
+    assert groups == {aggregates.UNSPECIFIED_SCHOOL}
     assert GroupScore.objects.filter(
         campaign=changed, breakdown="role", group="school_leader"
     ).exists()

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from districts.models import District
-from onpoint import services
+from onpoint import benchmark_rebuild, queueing, release, rescore
 from onpoint.method.structure import REASON_COMPLEMENTARY, REASON_FEW_RESPONSES, SCORE_KEYS
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from surveys.models import Campaign
@@ -59,7 +59,7 @@ def test_the_worked_example_of_method_section_8_is_stored_exactly(maple: Distric
     for answers in worked_example_answers():
         respond(campaign, answers)
 
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
 
     whole = stored(campaign)
     assert set(whole) == set(SCORE_KEYS)
@@ -90,7 +90,7 @@ def test_a_school_of_three_is_suppressed_and_takes_the_smallest_other_school_wit
     respond(campaign, school=big, times=9)
     respond(campaign, school=None, times=7)
 
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
 
     assert stored(campaign, "school", "Birchwood")["strategy"].reason == REASON_FEW_RESPONSES
     assert stored(campaign, "school", "Cedar")["strategy"].reason == REASON_COMPLEMENTARY
@@ -112,10 +112,10 @@ def test_a_rescore_run_twice_writes_the_same_rows_with_the_same_ids(maple: Distr
     campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=4)
     respond(campaign, uniform(2), role="coach", times=5)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     first = list(GroupScore.objects.order_by("pk").values())
 
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
 
     assert list(GroupScore.objects.order_by("pk").values()) == first
 
@@ -125,12 +125,12 @@ def test_a_rescore_reads_responses_that_arrived_since_and_updates_in_place(
 ) -> None:
     campaign = closed_campaign_of(maple)
     respond(campaign, uniform(5), times=5)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     assert stored(campaign)["onpoint"].value == 100
     ids = set(GroupScore.objects.values_list("pk", flat=True))
 
     respond(campaign, uniform(1), times=5)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
 
     assert stored(campaign)["onpoint"].value == 50
     assert stored(campaign)["onpoint"].n == 10
@@ -143,15 +143,15 @@ def test_the_recompute_claims_the_dirty_flag_and_skips_when_another_run_claimed_
     campaign = closed_campaign_of(maple)
     respond(campaign, times=5)
 
-    assert services.campaign_recompute(campaign_id=campaign.pk) is True
+    assert rescore.campaign_recompute(campaign_id=campaign.pk) is True
     campaign.refresh_from_db()
     assert campaign.scores_dirty is False
-    assert services.campaign_recompute(campaign_id=campaign.pk) is False
+    assert rescore.campaign_recompute(campaign_id=campaign.pk) is False
 
 
 def test_a_campaign_never_scored_is_scored_without_a_dirty_flag(maple: District) -> None:
     campaign = closed_campaign_of(maple)
-    assert services.campaign_recompute(campaign_id=campaign.pk) is True
+    assert rescore.campaign_recompute(campaign_id=campaign.pk) is True
     assert stored(campaign)["onpoint"].n == 0
     assert stored(campaign)["onpoint"].reason == REASON_FEW_RESPONSES
 
@@ -160,10 +160,10 @@ def test_a_recompute_that_fails_halfway_leaves_the_campaign_dirty(maple: Distric
     campaign = closed_campaign_of(maple)
     respond(campaign, times=5)
     with (
-        mock.patch.object(services, "_group_scores_store", side_effect=RuntimeError("crash")),
+        mock.patch.object(rescore, "_group_scores_store", side_effect=RuntimeError("crash")),
         pytest.raises(RuntimeError),
     ):
-        services.campaign_recompute(campaign_id=campaign.pk)
+        rescore.campaign_recompute(campaign_id=campaign.pk)
     campaign.refresh_from_db()
     assert campaign.scores_dirty is True
     assert not GroupScore.objects.filter(campaign=campaign).exists()
@@ -173,7 +173,7 @@ def test_the_stored_alignment_names_the_roles_of_the_largest_gap(maple: District
     campaign = closed_campaign_of(maple)
     respond(campaign, uniform(2), role="teacher", times=5)
     respond(campaign, uniform(4), role="district_staff", times=5)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     alignment = CampaignResult.objects.get(campaign=campaign).alignment
     assert alignment["gap"] == 50
     assert alignment["categories"]["strategy"] == {
@@ -200,7 +200,7 @@ def closed_year_1_campaigns(values: list[int]) -> list[Campaign]:
     for n, value in enumerate(values):
         campaign = closed_campaign_of(year_1_district(n), days_ago=40)
         respond(campaign, uniform(value), times=5)
-        services.campaign_rescore(campaign=campaign)
+        rescore.campaign_rescore(campaign=campaign)
         campaigns.append(campaign)
     return campaigns
 
@@ -208,7 +208,7 @@ def closed_year_1_campaigns(values: list[int]) -> list[Campaign]:
 def test_a_rebuild_publishes_a_stage_with_five_districts_and_ranks_every_campaign() -> None:
     campaigns = closed_year_1_campaigns([1, 2, 3, 4, 5])
 
-    outcome = services.benchmarks_rebuild()
+    outcome = benchmark_rebuild.benchmarks_rebuild()
 
     assert outcome.created
     version = outcome.version
@@ -227,8 +227,8 @@ def test_a_rebuild_publishes_a_stage_with_five_districts_and_ranks_every_campaig
 
 def test_a_rebuild_that_finds_the_same_cohorts_writes_no_new_version() -> None:
     closed_year_1_campaigns([1, 2, 3, 4, 5])
-    first = services.benchmarks_rebuild()
-    second = services.benchmarks_rebuild()
+    first = benchmark_rebuild.benchmarks_rebuild()
+    second = benchmark_rebuild.benchmarks_rebuild()
     assert not second.created
     assert second.version.pk == first.version.pk
     assert BenchmarkVersion.objects.count() == 1
@@ -236,11 +236,11 @@ def test_a_rebuild_that_finds_the_same_cohorts_writes_no_new_version() -> None:
 
 def test_a_changed_cohort_writes_a_new_version_and_keeps_the_old_one() -> None:
     campaigns = closed_year_1_campaigns([1, 2, 3, 4, 5])
-    first = services.benchmarks_rebuild().version
+    first = benchmark_rebuild.benchmarks_rebuild().version
     respond(campaigns[0], uniform(5), times=5)
-    services.campaign_rescore(campaign=campaigns[0])
+    rescore.campaign_rescore(campaign=campaigns[0])
 
-    second = services.benchmarks_rebuild().version
+    second = benchmark_rebuild.benchmarks_rebuild().version
 
     assert second.pk != first.pk
     assert BenchmarkVersion.objects.count() == 2
@@ -262,9 +262,9 @@ def test_an_open_campaign_is_neither_scored_nor_ranked_nor_part_of_the_cohort() 
         closes_at=timezone.now() + dt.timedelta(days=1),
     )
     respond(open_campaign, uniform(3), times=5)
-    services.campaign_rescore(campaign=open_campaign)
+    rescore.campaign_rescore(campaign=open_campaign)
 
-    version = services.benchmarks_rebuild().version
+    version = benchmark_rebuild.benchmarks_rebuild().version
 
     # Method 1.1, "Release": nothing of an open campaign is stored, so nothing can be shown.
     assert not CampaignResult.objects.filter(campaign=open_campaign).exists()
@@ -275,7 +275,7 @@ def test_an_open_campaign_is_neither_scored_nor_ranked_nor_part_of_the_cohort() 
 def test_an_excluded_campaign_is_ranked_but_stays_out_of_the_cohort() -> None:
     campaigns = closed_year_1_campaigns([1, 2, 3, 4, 5])
     Campaign.objects.filter(pk=campaigns[0].pk).update(exclude_from_benchmarks=True)
-    version = services.benchmarks_rebuild().version
+    version = benchmark_rebuild.benchmarks_rebuild().version
     onpoint = version.benchmarks.get(stage="year_1", key="onpoint")
     assert onpoint.n_districts == 4
     assert not onpoint.published
@@ -289,10 +289,10 @@ def test_a_landmark_compares_with_the_districts_previous_campaign(maple: Distric
     maple.save()
     earlier = closed_campaign_of(maple, days_ago=300)
     respond(earlier, uniform(4), times=5)
-    services.campaign_rescore(campaign=earlier)
+    rescore.campaign_rescore(campaign=earlier)
     later = closed_campaign_of(maple, days_ago=40)
     respond(later, uniform(3), times=5)
-    services.campaign_rescore(campaign=later)
+    rescore.campaign_rescore(campaign=later)
 
     result = CampaignResult.objects.get(campaign=later)
     assert result.previous_campaign_id == earlier.pk
@@ -305,11 +305,11 @@ def test_rescoring_an_earlier_campaign_refreshes_the_landmarks_of_the_later_ones
     earlier = closed_campaign_of(maple, days_ago=300)
     later = closed_campaign_of(maple, days_ago=40)
     respond(later, uniform(3), times=5)
-    services.campaign_rescore(campaign=later)
+    rescore.campaign_rescore(campaign=later)
     assert CampaignResult.objects.get(campaign=later).previous_campaign_id is None
 
     respond(earlier, uniform(4), times=5)
-    services.campaign_recompute(campaign_id=earlier.pk)
+    rescore.campaign_recompute(campaign_id=earlier.pk)
 
     assert CampaignResult.objects.get(campaign=later).previous_campaign_id == earlier.pk
 
@@ -323,7 +323,7 @@ def test_in_the_embedded_mode_a_committed_response_is_scored_right_after_the_com
     campaign = closed_campaign_of(maple)
     with django_capture_on_commit_callbacks(execute=True):
         respond(campaign, times=5)
-        services.campaign_scores_request(campaign.pk)
+        queueing.campaign_scores_request(campaign.pk)
         assert not GroupScore.objects.filter(campaign=campaign).exists()
     assert stored(campaign)["onpoint"].n == 5
     campaign.refresh_from_db()
@@ -350,12 +350,12 @@ def test_fifty_responses_in_a_burst_enqueue_one_recompute(
     campaign = closed_campaign_of(maple)
     with mock.patch.object(recompute_campaign, "apply_async") as send:
         for _ in range(50):
-            services._recompute_enqueue(campaign.pk, debounce=True)
+            queueing._recompute_enqueue(campaign.pk, debounce=True)
     send.assert_called_once()
-    assert send.call_args.kwargs["countdown"] == services.RECOMPUTE_DELAY_SECONDS
+    assert send.call_args.kwargs["countdown"] == queueing.RECOMPUTE_DELAY_SECONDS
     # The run starts after the coalescing window: every response that found the window open
     # has committed by then.
-    assert services.RECOMPUTE_DELAY_SECONDS > services.RECOMPUTE_DEBOUNCE_SECONDS
+    assert queueing.RECOMPUTE_DELAY_SECONDS > queueing.RECOMPUTE_DEBOUNCE_SECONDS
 
 
 def test_a_broker_that_is_down_never_fails_the_teachers_request(
@@ -366,8 +366,8 @@ def test_a_broker_that_is_down_never_fails_the_teachers_request(
     campaign = closed_campaign_of(maple)
     failure = ConnectionRefusedError("broker down")
     with mock.patch.object(recompute_campaign, "apply_async", side_effect=failure) as send:
-        services._recompute_enqueue(campaign.pk, debounce=True)
-        services._recompute_enqueue(campaign.pk, debounce=True)
+        queueing._recompute_enqueue(campaign.pk, debounce=True)
+        queueing._recompute_enqueue(campaign.pk, debounce=True)
     # The failed send released the coalescing window, so the next response tried again.
     assert send.call_count == 2
     assert "the sweep will catch up" in caplog.text
@@ -380,13 +380,13 @@ def test_the_sweep_enqueues_dirty_and_unscored_campaigns(maple: District, with_b
     respond(dirty, times=5)
     unscored = closed_campaign_of(maple)
     clean = closed_campaign_of(maple)
-    services.campaign_rescore(campaign=clean)
+    rescore.campaign_rescore(campaign=clean)
 
     with (
         mock.patch.object(recompute_campaign, "apply_async") as send,
         mock.patch.object(rebuild_benchmarks, "apply_async") as rebuild,
     ):
-        outcome = services.campaigns_sweep()
+        outcome = release.campaigns_sweep()
 
     assert outcome.campaign_ids == sorted([dirty.pk, unscored.pk])
     assert sorted(call.args[0][0] for call in send.call_args_list) == sorted(
@@ -401,6 +401,6 @@ def test_the_sweep_asks_for_a_rebuild_once_a_campaign_has_closed_since_the_last_
     maple: District,
 ) -> None:
     campaign = campaign_of(maple, closes_at=timezone.now() + dt.timedelta(hours=1))
-    services.benchmarks_rebuild()
-    assert not services.benchmarks_stale()
-    assert services.benchmarks_stale(now=campaign.closes_at + dt.timedelta(seconds=1))
+    benchmark_rebuild.benchmarks_rebuild()
+    assert not benchmark_rebuild.benchmarks_stale()
+    assert benchmark_rebuild.benchmarks_stale(now=campaign.closes_at + dt.timedelta(seconds=1))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from districts.models import District
-from onpoint import services, tasks
+from onpoint import rescore, tasks
 from onpoint.models import BenchmarkVersion, GroupScore
 from tests.onpoint.builders import closed_campaign_of, respond, uniform
 
@@ -48,6 +48,8 @@ def test_beat_sweeps_every_minute_and_rebuilds_the_benchmarks_nightly() -> None:
 def test_the_tasks_are_registered_under_the_names_beat_uses() -> None:
     from journeys.celery import app
 
+    # As a worker does at start: every app's tasks module (surveys.tasks too, issue 15's sweep).
+    app.loader.import_default_modules()
     for name in settings.CELERY_BEAT_SCHEDULE.values():
         assert name["task"] in app.tasks
     for task in ALL_TASKS:
@@ -79,7 +81,7 @@ def test_the_recompute_task_runs_eagerly_in_the_embedded_mode_and_twice_gives_th
 def test_a_database_error_is_retried_and_the_work_then_done(maple: District) -> None:
     campaign = closed_campaign_of(maple)
     respond(campaign, uniform(4), times=5)
-    real = services.campaign_recompute
+    real = rescore.campaign_recompute
     calls = []
 
     def flaky(*, campaign_id: int) -> bool:
@@ -88,7 +90,7 @@ def test_a_database_error_is_retried_and_the_work_then_done(maple: District) -> 
             raise OperationalError("server closed the connection unexpectedly")
         return real(campaign_id=campaign_id)
 
-    with mock.patch.object(services, "campaign_recompute", side_effect=flaky):
+    with mock.patch.object(rescore, "campaign_recompute", side_effect=flaky):
         # throw=False: an eager apply() then follows the retry in-process, as a worker would
         # after the backoff.
         result = tasks.recompute_campaign.apply(args=(campaign.pk,), throw=False)

@@ -27,7 +27,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from onpoint import services, tasks
+from onpoint import release, tasks
 from onpoint.models import GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import (
@@ -228,7 +228,7 @@ def test_the_sweep_schedules_a_release_due_at_closes_at_that_a_worker_runs_on_ti
     )
     respond(campaign, uniform(3), times=5)
     with broker.worker("due"):
-        services.campaigns_sweep()
+        release.campaigns_sweep()
         assert stored_onpoint(campaign) is None
         wait_until(lambda: stored_onpoint(campaign) is not None, timeout=8)
         late = (timezone.now() - closes_at).total_seconds()

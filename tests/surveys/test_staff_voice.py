@@ -25,7 +25,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from districts.models import AuditEvent, District, Milestone
-from onpoint import services as onpoint_services
+from onpoint import rescore
 from surveys.comment_views import COMMENT_HIDDEN, COMMENT_PROMOTED
 from surveys.comments import (
     COMMENT_MAX_LENGTH,
@@ -254,7 +254,7 @@ def test_the_release_rewrites_the_comments_in_random_order(
     Comment.objects.filter(pk=hidden.pk).update(hidden=True, text="")
 
     Campaign.objects.filter(pk=maple_campaign.pk).update(closes_at=timezone.now())
-    onpoint_services.campaign_recompute(campaign_id=maple_campaign.pk)
+    rescore.campaign_recompute(campaign_id=maple_campaign.pk)
 
     after = _storage_order("surveys_comment")
     assert sorted(after) == sorted(before)  # the same comments, ids kept
@@ -278,7 +278,7 @@ def test_after_release_no_comment_shares_a_transaction_id_with_a_response(
         _submit(client, maple_campaign, comment_help=f"help {index}")
     assert xmins("surveys_comment") <= xmins("surveys_response")  # the problem, before release
     Campaign.objects.filter(pk=maple_campaign.pk).update(closes_at=timezone.now())
-    onpoint_services.campaign_recompute(campaign_id=maple_campaign.pk)
+    rescore.campaign_recompute(campaign_id=maple_campaign.pk)
     assert not xmins("surveys_comment") & xmins("surveys_response")
 
 

@@ -148,7 +148,7 @@ def test_the_response_is_kept_when_the_scoring_side_is_missing(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    monkeypatch.setitem(sys.modules, "onpoint.services", None)  # import fails
+    monkeypatch.setitem(sys.modules, "onpoint.rescore", None)  # import fails
     with django_capture_on_commit_callbacks(execute=True):
         response_submit(
             campaign=maple_campaign, answers=R1, role="teacher", school=None, submission_id=None

@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import reverse
 
 from districts.models import AuditEvent, LearningOffer, Milestone
-from onpoint import services
+from onpoint import rescore
 from surveys.models import Campaign, Comment, Response
 from tests.districts.test_tenancy import district_scoped_urls
 from tests.journeys.test_settings import PRODUCTION_ENV, run_django
@@ -56,7 +56,7 @@ def world(maple: Any, staff_user: Any) -> dict[str, Any]:
     campaign = campaign_of(maple, name="Maple spring survey", expected_responses=20)
     respond(campaign, uniform(4), role="teacher", school=maple.schools.first(), times=6)
     respond(campaign, uniform(2), role="coach", school=maple.schools.last(), times=5)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     milestone = Milestone.objects.create(
         district=maple, happened_on=dt.date(2025, 9, 1), text="Teachers chose the pilot"
     )

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from districts.models import School
-from onpoint import services
+from onpoint import rescore
 from onpoint.method.structure import (
     CATEGORY_KEYS,
     CATEGORY_LABELS,
@@ -95,7 +95,7 @@ def build_campaign(drawn: list[Sheet], n_schools: int) -> Campaign:
             for sheet in drawn
         ],
     )
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     return campaign
 
 

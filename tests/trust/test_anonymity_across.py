@@ -46,7 +46,7 @@ from hypothesis import HealthCheck, Phase, event, example, given, note, settings
 from hypothesis import strategies as st
 
 from districts.models import School
-from onpoint import services
+from onpoint import rescore
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, MIN_REPORTED_N, ROLES
 from surveys.models import Campaign, Response
 from tests.factories import DistrictFactory, SchoolFactory
@@ -369,7 +369,7 @@ def build_campaign(layout: Layout) -> Campaign:
         school, role = layout.cells[sheet.cell]
         sheets.append((answers_of_sheet(sheet), role, None if school is None else schools[school]))
     store(campaign, sheets)
-    services.campaign_rescore(campaign=campaign)
+    rescore.campaign_rescore(campaign=campaign)
     return campaign
 
 

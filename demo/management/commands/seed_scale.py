@@ -28,6 +28,7 @@ from tqdm import tqdm
 from demo.world import (
     DEFAULT_SEED,
     SCALE_SLUG_PREFIX,
+    ScaleWorld,
     TemplateKey,
     scale_campaign_rows,
     scale_school_name,
@@ -132,6 +133,111 @@ def scale_clear() -> int:
     return n
 
 
+def _copy_districts(world: ScaleWorld, now: str) -> list[int]:
+    """The world's districts; their ids, in the world's order."""
+    _copy(
+        District,
+        [
+            "name", "slug", "state", "nces_id", "enrollment", "launch_date", "path_place",
+            "listed_on_national_map", "time_zone", "created_at",
+        ],
+        (
+            _line([d.name, d.slug, d.state, "", d.enrollment, d.launch_date, d.path_place,
+                   False, time_zone_for_state(d.state), now])
+            for d in world.districts
+        ),
+    )  # fmt: skip
+    district_ids = dict(
+        District.objects.filter(slug__startswith=SCALE_SLUG_PREFIX).values_list("slug", "pk")
+    )
+    return [district_ids[d.slug] for d in world.districts]
+
+
+def _copy_schools(world: ScaleWorld, ids: list[int]) -> dict[tuple[int, str], int]:
+    """Every district's schools; their ids by (district id, name)."""
+    _copy(
+        School,
+        ["district", "name"],
+        (
+            _line([ids[i], scale_school_name(j)])
+            for i, d in enumerate(world.districts)
+            for j in range(d.n_schools)
+        ),
+    )
+    return {
+        (district_id, name): pk
+        for district_id, name, pk in School.objects.filter(district_id__in=ids).values_list(
+            "district_id", "name", "pk"
+        )
+    }
+
+
+def _copy_campaigns(
+    world: ScaleWorld, ids: list[int], instrument_id: int, now: str
+) -> dict[tuple[int, str], int]:
+    """Every district's past surveys, closed and due a recompute; their ids by (district id,
+    name)."""
+    _copy(
+        Campaign,
+        [
+            "district", "instrument", "name", "opens_at", "closes_at", "expected_responses",
+            "exclude_from_benchmarks", "token", "created_at", "scores_dirty",
+        ],
+        (
+            _line([ids[c.district], instrument_id, c.name, _aware(c.opens_on, OPENS_AT),
+                   _aware(c.closes_on, CLOSES_AT), None, False, new_campaign_token(), now,
+                   True])
+            for c in world.campaigns
+        ),
+    )  # fmt: skip
+    return {
+        (district_id, name): pk
+        for district_id, name, pk in Campaign.objects.filter(district_id__in=ids).values_list(
+            "district_id", "name", "pk"
+        )
+    }
+
+
+def _copy_responses(
+    world: ScaleWorld,
+    *,
+    ids: list[int],
+    school_ids: dict[tuple[int, str], int],
+    campaign_ids: dict[tuple[int, str], int],
+    templates: dict[TemplateKey, list[str]],
+    progress: Callable[[int], object] | None,
+) -> None:
+    """Every campaign's responses, each a scored person of its group (`_template_text`): the
+    one place that writes the response row's columns."""
+
+    def response_chunks() -> Iterable[str]:
+        for index, campaign in enumerate(world.campaigns):
+            district_id = ids[campaign.district]
+            campaign_id = campaign_ids[(district_id, campaign.name)]
+            lines = []
+            for row in scale_campaign_rows(world, index):
+                school = (
+                    "\\N"
+                    if row.school is None
+                    else school_ids[(district_id, scale_school_name(row.school))]
+                )
+                pool = templates[(campaign.years_in, campaign.level, row.role)]
+                lines.append(
+                    f"{campaign_id}\t{row.submission_id:032x}\t{row.role}\t{school}\t"
+                    f"{row.submitted_on.isoformat()}\t{pool[row.template]}\n"
+                )
+            yield "".join(lines)
+            if progress is not None:
+                progress(campaign.n_responses)
+
+    _copy(
+        Response,
+        ["campaign", "submission_id", "role", "school", "submitted_on", "answers",
+         "item_scores", *SCORE_COLUMNS],
+        response_chunks(),
+    )  # fmt: skip
+
+
 def scale_seed(
     *,
     n_districts: int,
@@ -154,83 +260,17 @@ def scale_seed(
     }
     now = timezone.now().isoformat()
     with transaction.atomic():
-        _copy(
-            District,
-            [
-                "name", "slug", "state", "nces_id", "enrollment", "launch_date", "path_place",
-                "listed_on_national_map", "time_zone", "created_at",
-            ],
-            (
-                _line([d.name, d.slug, d.state, "", d.enrollment, d.launch_date, d.path_place,
-                       False, time_zone_for_state(d.state), now])
-                for d in world.districts
-            ),
-        )  # fmt: skip
-        district_ids = dict(
-            District.objects.filter(slug__startswith=SCALE_SLUG_PREFIX).values_list("slug", "pk")
+        ids = _copy_districts(world, now)
+        school_ids = _copy_schools(world, ids)
+        campaign_ids = _copy_campaigns(world, ids, instrument.pk, now)
+        _copy_responses(
+            world,
+            ids=ids,
+            school_ids=school_ids,
+            campaign_ids=campaign_ids,
+            templates=templates,
+            progress=progress,
         )
-        ids = [district_ids[d.slug] for d in world.districts]
-        _copy(
-            School,
-            ["district", "name"],
-            (
-                _line([ids[i], scale_school_name(j)])
-                for i, d in enumerate(world.districts)
-                for j in range(d.n_schools)
-            ),
-        )
-        school_ids = {
-            (district_id, name): pk
-            for district_id, name, pk in School.objects.filter(district_id__in=ids).values_list(
-                "district_id", "name", "pk"
-            )
-        }
-        _copy(
-            Campaign,
-            [
-                "district", "instrument", "name", "opens_at", "closes_at", "expected_responses",
-                "exclude_from_benchmarks", "token", "created_at", "scores_dirty",
-            ],
-            (
-                _line([ids[c.district], instrument.pk, c.name, _aware(c.opens_on, OPENS_AT),
-                       _aware(c.closes_on, CLOSES_AT), None, False, new_campaign_token(), now,
-                       True])
-                for c in world.campaigns
-            ),
-        )  # fmt: skip
-        campaign_ids = {
-            (district_id, name): pk
-            for district_id, name, pk in Campaign.objects.filter(district_id__in=ids).values_list(
-                "district_id", "name", "pk"
-            )
-        }
-
-        def response_chunks() -> Iterable[str]:
-            for index, campaign in enumerate(world.campaigns):
-                district_id = ids[campaign.district]
-                campaign_id = campaign_ids[(district_id, campaign.name)]
-                lines = []
-                for row in scale_campaign_rows(world, index):
-                    school = (
-                        "\\N"
-                        if row.school is None
-                        else school_ids[(district_id, scale_school_name(row.school))]
-                    )
-                    pool = templates[(campaign.years_in, campaign.level, row.role)]
-                    lines.append(
-                        f"{campaign_id}\t{row.submission_id:032x}\t{row.role}\t{school}\t"
-                        f"{row.submitted_on.isoformat()}\t{pool[row.template]}\n"
-                    )
-                yield "".join(lines)
-                if progress is not None:
-                    progress(campaign.n_responses)
-
-        _copy(
-            Response,
-            ["campaign", "submission_id", "role", "school", "submitted_on", "answers",
-             "item_scores", *SCORE_COLUMNS],
-            response_chunks(),
-        )  # fmt: skip
     with connection.cursor() as cursor:
         for model in (District, School, Campaign, Response):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

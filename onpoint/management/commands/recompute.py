@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from onpoint import services
+from onpoint import benchmark_rebuild, rescore
 from onpoint.models import CampaignResult
 from onpoint.rescore_all import campaigns_rescore_all
 from surveys.models import Campaign
@@ -63,9 +63,9 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None:
             raise CommandError(NO_SUCH_CAMPAIGN.format(id=campaign_id))
-        stale = services.benchmarks_stale(now=now)
-        outcome = services.campaign_rescore(campaign=campaign, now=now)
-        services.campaign_rescore_followup(outcome=outcome, now=now, rebuild_now=True)
+        stale = benchmark_rebuild.benchmarks_stale(now=now)
+        outcome = rescore.campaign_rescore(campaign=campaign, now=now)
+        rescore.campaign_rescore_followup(outcome=outcome, now=now, rebuild_now=True)
         if stale:
             # A campaign closed (or opened) since the last rebuild, this one perhaps: its
             # scores may be unchanged, but the cohorts are not, and its rank depends on them.
@@ -86,7 +86,7 @@ class Command(BaseCommand):
     def _benchmarks(self, now: Any) -> None:
         total = CampaignResult.objects.count()
         with self._bar(total, "Ranks and landmarks") as bar:
-            outcome = services.benchmarks_rebuild(now=now, progress=bar.update)
+            outcome = benchmark_rebuild.benchmarks_rebuild(now=now, progress=bar.update)
         version = outcome.version
         self.stdout.write(
             self.style.SUCCESS(
