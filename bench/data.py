@@ -34,10 +34,10 @@ from demo.world import (
     scale_world,
 )
 from districts.models import District, Membership, School
+from surveys.campaigns import campaign_create
 from surveys.models import Campaign, Response
 from surveys.response_row import response_score_fields
 from surveys.selectors import instrument_current, item_codes, item_specs
-from surveys.services import campaign_create
 
 CONSULTANT = "bench-consultant"
 CONSULTED = 12

@@ -50,6 +50,7 @@ DEMO_ACCOUNTS = {
     "leader": f"District leader of {MAPLE_NAME}",
     "consultant": f"Consultant for {CONSULTED_DISTRICTS} demo districts, Maple Valley among them",
     "staff": "Journeys staff: sees every district, and the admin",
+    "principal": f"Principal of a school of {MAPLE_NAME}: the district's results and that school's",
 }
 
 # Campaigns open at the start of a school day and close at its end, in the district's time zone.
@@ -246,6 +247,15 @@ def _accounts_store(world: World, districts: dict[str, District]) -> None:
     Membership.objects.get_or_create(
         user=accounts["leader"], district=districts[MAPLE_SLUG], kind=Membership.Kind.LEADER
     )
+    # The principal of Maple Valley's first school (issue 15): no other school's numbers.
+    school = districts[MAPLE_SLUG].schools.order_by("name", "pk").first()
+    if school is not None:
+        Membership.objects.update_or_create(
+            user=accounts["principal"],
+            district=districts[MAPLE_SLUG],
+            kind=Membership.Kind.PRINCIPAL,
+            defaults={"school": school},
+        )
     # The consultant serves exactly this world's twelve, even after a smaller demo was loaded.
     consulting = Membership.objects.filter(
         user=accounts["consultant"], kind=Membership.Kind.CONSULTANT

@@ -11,6 +11,7 @@ from districts.models import (
     LearningOffer,
     LoginFailure,
     Membership,
+    MembershipInvitation,
     Milestone,
     School,
     time_zone_for_state,
@@ -44,10 +45,24 @@ class DistrictAdmin(admin.ModelAdmin[District]):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
-    list_display = ["user", "district", "kind", "created_at"]
+    list_display = ["user", "district", "kind", "school", "created_at"]
     list_filter = ["kind"]
     search_fields = ["user__username", "district__name"]
     autocomplete_fields = ["user", "district"]
+
+
+@admin.register(MembershipInvitation)
+class MembershipInvitationAdmin(admin.ModelAdmin[MembershipInvitation]):
+    """Read and cancel; the link's nonce and digest are never shown."""
+
+    list_display = ["email", "district", "kind", "school", "expires_at", "accepted_at"]
+    list_filter = ["kind"]
+    search_fields = ["email", "district__name"]
+    fields = ("email", "district", "kind", "school", "invited_by", "expires_at", "accepted_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Milestone)
@@ -78,9 +93,9 @@ class ReadOnlyAdmin[M: AuditEvent | LoginFailure](admin.ModelAdmin[M]):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin[AuditEvent]):
-    list_display = ["at", "username", "action", "district_slug", "path"]
+    list_display = ["at", "username", "action", "district_slug", "path", "detail"]
     list_filter = ["action", "district_slug"]
-    search_fields = ["username", "district_slug", "path"]
+    search_fields = ["username", "district_slug", "path", "detail"]
     date_hierarchy = "at"
 
 

@@ -16,7 +16,7 @@ from districts.login_lockout import (
     login_failures_clear,
     login_is_locked,
 )
-from districts.models import District, LearningOffer, Milestone, PathPlace
+from districts.models import District, LearningOffer, Membership, Milestone, PathPlace, School
 
 
 class LoginForm(AuthenticationForm):
@@ -122,3 +122,37 @@ class LearningOfferForm(forms.ModelForm[LearningOffer]):
         super().__init__(*args, **kwargs)
         self.fields["name"].widget.attrs.update({"maxlength": 200, "autocomplete": "off"})
         self.fields["earned_count"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+
+# --- the school team ---------------------------------------------------------------------------
+
+TEAM_KIND_CHOICES = [
+    (
+        Membership.Kind.PRINCIPAL.value,
+        "Principal: sees the district's results and their own school's",
+    ),
+    (Membership.Kind.LEADER.value, "Co-leader: runs the surveys and sees every result"),
+]
+
+
+class TeamInviteForm(forms.Form):
+    """A leader's invitation to the team; districts.team.member_invite checks the rest."""
+
+    email = forms.EmailField(label="Email address", max_length=254)
+    kind = forms.ChoiceField(
+        label="Invite as", choices=TEAM_KIND_CHOICES, widget=forms.RadioSelect, initial="principal"
+    )
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        label="School",
+        empty_label="Choose the principal's school",
+        help_text="A principal sees their own school's results; leave empty for a co-leader.",
+    )
+
+    def __init__(self, *args: Any, district: District, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        school = self.fields["school"]
+        assert isinstance(school, forms.ModelChoiceField)
+        school.queryset = district.schools.order_by("name")
+        self.fields["email"].widget.attrs.update({"autocomplete": "off"})

@@ -1,5 +1,6 @@
-"""Districts, their schools, who may see them, and the milestones on their journey; the audit
-log of who read a district's data, and the failed logins that pause an account.
+"""Districts, their schools, who may see them (and the invitations to join their team), and the
+milestones on their journey; the audit log of who read or changed a district's data, and the
+failed logins that pause an account.
 
 A district's stage is the method's (section 2): `onpoint.method.stages.stage_of(launch_date,
 day)`, called by the layers above; this app imports no other app of the project.
@@ -7,12 +8,14 @@ day)`, called by the layers above; this app imports no other app of the project.
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 # Two-letter USPS codes: the fifty states, DC, and the territories with public school systems.
 US_STATES: dict[str, str] = {
@@ -175,17 +178,27 @@ class School(models.Model):
 
 
 class Membership(models.Model):
-    """A user's standing with one district: its leader, or its consultant."""
+    """A user's standing with one district: its leader, its consultant, or the principal of one
+    of its schools.
+
+    A principal sees the district's released results and their own school's group, never
+    another school's numbers (districts.selectors.school_scope_of); a principal's membership
+    names that school, and no other kind names one (a database constraint).
+    """
 
     class Kind(models.TextChoices):
         LEADER = "leader", "District leader"
         CONSULTANT = "consultant", "Consultant"
+        PRINCIPAL = "principal", "Principal"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="memberships")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="principals"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,10 +206,69 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "district", "kind"], name="membership_unique_per_kind"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="principal", school__isnull=False)
+                    | (~models.Q(kind="principal") & models.Q(school__isnull=True))
+                ),
+                name="membership_school_for_principals_only",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_kind_display()} · {self.district}"
+        school = f" · {self.school}" if self.school_id else ""
+        return f"{self.user} · {self.get_kind_display()} · {self.district}{school}"
+
+
+# A leader's invitation to join the school team expires after this (issue 15).
+MEMBERSHIP_INVITATION_LIFETIME = dt.timedelta(days=7)
+
+
+def membership_invitation_expiry() -> dt.datetime:
+    return timezone.now() + MEMBERSHIP_INVITATION_LIFETIME
+
+
+class MembershipInvitation(models.Model):
+    """An emailed invitation to become a district's co-leader or the principal of one of its
+    schools. Its link carries a token made from `nonce` with the SECRET_KEY: the database keeps
+    only the nonce and the token's SHA-256, so a copy of the database cannot be used to join.
+    """
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="membership_invitations"
+    )
+    email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=Membership.Kind.choices)
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=membership_invitation_expiry)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    mail_failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="principal", school__isnull=False)
+                    | models.Q(kind="leader", school__isnull=True)
+                ),
+                name="membership_invitation_kind_and_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.get_kind_display()} · {self.district}"
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at <= (now or timezone.now())
 
 
 class Milestone(models.Model):
@@ -256,31 +328,52 @@ class LearningOffer(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who viewed or exported which district's data, and when. Visible to staff in the admin.
+    """Who viewed, exported or changed which district's data, and when. Staff read it in the
+    admin.
 
-    Also who hid a staff comment, for good (issue 16): the row names the comment by its random
-    id in `path`, never by its words.
+    Views and exports are recorded by journeys.audit_log's middleware; changes by the services
+    that make them (districts.audit.audit_change). Also who hid a staff comment, for good (issue
+    16): the row names the comment by its random id in `path`, never by its words. No event is
+    ever recorded for a survey response or for the use of a personal survey link: nothing here
+    can join a person to an answer.
     """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed"
         EXPORT = "export", "Exported"
         HIDE = "hide", "Hid a comment"
+        CAMPAIGN_CREATED = "campaign_created", "Created a campaign"
+        CAMPAIGN_EDITED = "campaign_edited", "Edited a campaign"
+        CAMPAIGN_CLOSED = "campaign_closed", "Closed a campaign"
+        INVITATIONS_SENT = "invitations_sent", "Invited staff by email"
+        REMINDERS_SENT = "reminders_sent", "Sent a reminder"
+        INVITATIONS_ERASED = "invitations_erased", "Erased the invited addresses"
+        MEMBER_INVITED = "member_invited", "Invited to the school team"
+        MEMBERSHIP_GRANTED = "membership_granted", "Granted a membership"
+        MEMBERSHIP_REVOKED = "membership_revoked", "Revoked a membership"
+        MILESTONE_ADDED = "milestone_added", "Added a milestone"
+        MILESTONE_EDITED = "milestone_edited", "Edited a milestone"
+        MILESTONE_DELETED = "milestone_deleted", "Deleted a milestone"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    username = models.CharField(max_length=150)
+    # "" for a change the system made by itself (a scheduled reminder, a campaign closing by
+    # its date).
+    username = models.CharField(max_length=150, blank=True)
     district_slug = models.CharField(max_length=80, blank=True, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
-    path = models.CharField(max_length=500)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    # The page or endpoint read, for views and exports; "" for a change.
+    path = models.CharField(max_length=500, blank=True)
+    # What changed, in words, for a change: "campaign 12 “Spring survey”: closes_at".
+    detail = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.action} {self.path}"
+        return f"{self.username or 'system'} {self.action} {self.path or self.detail}"
 
 
 class LoginFailure(models.Model):

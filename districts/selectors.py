@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from districts.models import District, LearningOffer, Membership, Milestone
+from districts.models import District, LearningOffer, Membership, MembershipInvitation, Milestone
 
 User = AuthUser | AnonymousUser
 
@@ -69,10 +69,12 @@ PLACE_LEADERS_ONLY = "Only the district's leaders change where it places itself 
 class JourneyAccess:
     """Milestones are kept by the district's leaders and its consultants (who plan the next step
     with it); the place on the path is the district's own description of itself, so only its
-    leaders change it. Staff may do both."""
+    leaders change it. Staff may do both. A principal may do neither, and runs no campaign
+    (`may_run_campaigns`)."""
 
     may_edit_milestones: bool
     may_set_place: bool
+    may_run_campaigns: bool = True
 
 
 def journey_access(*, user: User, district: District) -> JourneyAccess:
@@ -80,13 +82,105 @@ def journey_access(*, user: User, district: District) -> JourneyAccess:
     if getattr(user, "is_staff", False):
         return JourneyAccess(may_edit_milestones=True, may_set_place=True)
     if not user.is_authenticated:
-        return JourneyAccess(may_edit_milestones=False, may_set_place=False)
+        return JourneyAccess(
+            may_edit_milestones=False, may_set_place=False, may_run_campaigns=False
+        )
     kinds = set(
         Membership.objects.filter(user=user, district=district).values_list("kind", flat=True)
     )
+    runs = bool(kinds & RUNS_CAMPAIGNS)
     return JourneyAccess(
-        may_edit_milestones=bool(kinds & {Membership.Kind.LEADER, Membership.Kind.CONSULTANT}),
+        may_edit_milestones=runs,
         may_set_place=Membership.Kind.LEADER in kinds,
+        may_run_campaigns=runs,
+    )
+
+
+# --- the school team: who runs the survey, who sees which school --------------------------------
+
+# The kinds of membership that run a district's campaigns (create, edit, close, invite, remind)
+# and keep its milestones: its leaders and its consultants. A principal reads.
+RUNS_CAMPAIGNS = frozenset({Membership.Kind.LEADER, Membership.Kind.CONSULTANT})
+
+CAMPAIGNS_NOT_ALLOWED = (
+    "Only the district's leaders and consultants run its surveys: a principal reads the results."
+)
+TEAM_LEADERS_ONLY = "Only the district's leaders invite people to its team and remove them."
+
+
+@dataclass(frozen=True)
+class SchoolScope:
+    """What a principal sees of a district: its district-wide results, and of the schools only
+    their own (`school_id`, `school_name`). Everyone else who may see the district sees every
+    school (school_scope_of returns None for them)."""
+
+    school_id: int
+    school_name: str
+
+
+def school_scope_of(*, user: User, district: District) -> SchoolScope | None:
+    """The one school a principal may see of this district; None when the user sees every
+    school (staff, the district's leaders and consultants, a principal who also leads it).
+
+    One query (none for staff). The caller already got `district` from district_for (404
+    outside the user's reach).
+    """
+    if getattr(user, "is_staff", False) or not user.is_authenticated:
+        return None
+    rows = list(
+        Membership.objects.filter(user=user, district=district).values_list(
+            "kind", "school_id", "school__name"
+        )
+    )
+    if not rows or any(kind in RUNS_CAMPAIGNS for kind, _, _ in rows):
+        return None
+    _, school_id, school_name = rows[0]
+    # Every other kind runs campaigns; a principal's membership names a school (a constraint).
+    assert school_id is not None
+    return SchoolScope(school_id=school_id, school_name=school_name)
+
+
+def may_run_campaigns(*, user: User, district: District) -> bool:
+    """Staff, and the district's leaders and consultants. One query (none for staff)."""
+    if getattr(user, "is_staff", False):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, district=district, kind__in=RUNS_CAMPAIGNS).exists()
+
+
+def may_manage_team(*, user: User, district: District) -> bool:
+    """Staff and the district's leaders invite co-leaders and principals and remove them."""
+    if getattr(user, "is_staff", False):
+        return True
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        user=user, district=district, kind=Membership.Kind.LEADER
+    ).exists()
+
+
+def district_team(*, district: District) -> list[Membership]:
+    """The district's memberships with their people and schools: leaders, principals (by
+    school), consultants. One query."""
+    order = {Membership.Kind.LEADER: 0, Membership.Kind.PRINCIPAL: 1, Membership.Kind.CONSULTANT: 2}
+    members = list(Membership.objects.filter(district=district).select_related("user", "school"))
+    return sorted(
+        members,
+        key=lambda m: (
+            order.get(Membership.Kind(m.kind), 3),
+            m.school.name if m.school else "",
+            m.user.get_username(),
+        ),
+    )
+
+
+def membership_invitations_pending(*, district: District) -> list[MembershipInvitation]:
+    """Invitations not yet accepted, the expired ones included (the page says so). One query."""
+    return list(
+        MembershipInvitation.objects.filter(district=district, accepted_at__isnull=True)
+        .select_related("school")
+        .order_by("email", "pk")
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.text import slugify
 
+from districts.audit import audit_change
 from districts.models import (
+    AuditEvent,
     District,
     LearningOffer,
     Membership,
@@ -76,22 +78,55 @@ def schools_expected_responses_set(*, district: District, expected: dict[int, in
                 school.save(update_fields=["expected_responses"])
 
 
-def milestone_create(*, district: District, happened_on: dt.date, text: str) -> Milestone:
+Person = User | AnonymousUser | None
+
+
+def _milestone_words(milestone: Milestone) -> str:
+    return f"milestone {milestone.pk} of {milestone.happened_on:%Y-%m-%d}: “{milestone.text}”"
+
+
+@transaction.atomic
+def milestone_create(
+    *, district: District, happened_on: dt.date, text: str, by: Person = None
+) -> Milestone:
+    """Add a milestone; the audit log records who added it (`by`)."""
     milestone = Milestone(district=district, happened_on=happened_on, text=text.strip())
     milestone.full_clean()
     milestone.save()
+    audit_change(
+        action=AuditEvent.Action.MILESTONE_ADDED,
+        district=district,
+        user=by,
+        detail=_milestone_words(milestone),
+    )
     return milestone
 
 
-def milestone_update(*, milestone: Milestone, happened_on: dt.date, text: str) -> Milestone:
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, happened_on: dt.date, text: str, by: Person = None
+) -> Milestone:
     milestone.happened_on = happened_on
     milestone.text = text.strip()
     milestone.full_clean()
     milestone.save(update_fields=["happened_on", "text"])
+    audit_change(
+        action=AuditEvent.Action.MILESTONE_EDITED,
+        district=milestone.district,
+        user=by,
+        detail=_milestone_words(milestone),
+    )
     return milestone
 
 
-def milestone_delete(*, milestone: Milestone) -> None:
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, by: Person = None) -> None:
+    audit_change(
+        action=AuditEvent.Action.MILESTONE_DELETED,
+        district=milestone.district,
+        user=by,
+        detail=_milestone_words(milestone),
+    )
     milestone.delete()
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from districts import views
+from districts import team_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
+    path("accounts/join/", team_views.team_join, name="team_join"),
+    path("districts/<slug:slug>/team/", team_views.team_page, name="team"),
+    path("districts/<slug:slug>/team/remove/", team_views.team_remove, name="team_remove"),
+    path("districts/<slug:slug>/team/cancel/", team_views.team_cancel, name="team_cancel"),
     path(
         "districts/<slug:slug>/milestones/<int:milestone_id>/edit/",
         views.milestone_edit,

@@ -72,6 +72,7 @@ def milestone_edit(request: HttpRequest, slug: str, milestone_id: int) -> HttpRe
             milestone=milestone,
             happened_on=form.cleaned_data["happened_on"],
             text=form.cleaned_data["text"],
+            by=request.user,
         )
         messages.success(request, MILESTONE_SAVED)
         return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
@@ -91,7 +92,7 @@ def milestone_delete_view(request: HttpRequest, slug: str, milestone_id: int) ->
     if not journey_access(user=request.user, district=district).may_edit_milestones:
         raise PermissionDenied(MILESTONES_NOT_ALLOWED)
     if request.method == "POST":
-        milestone_delete(milestone=milestone)
+        milestone_delete(milestone=milestone, by=request.user)
         messages.success(request, MILESTONE_DELETED)
         return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
     return render(

@@ -22,6 +22,9 @@ logger = logging.getLogger(__name__)
 FIRST_SWEEP_SECONDS = 5.0
 SWEEP_FAILED = "embedded sweep failed; it runs again in a minute"
 SWEPT = "embedded sweep: %s campaigns closed since the last sweep, their results released"
+SWEPT_INVITATIONS = (
+    "embedded sweep: %s campaigns had their invited addresses erased or a reminder started"
+)
 
 
 def embedded_beat_start() -> threading.Thread | None:
@@ -36,17 +39,27 @@ def embedded_beat_start() -> threading.Thread | None:
 
 
 def embedded_sweep() -> None:
-    """One sweep, as beat's schedule entry would send it, run here and now."""
+    """One sweep, as beat's schedule entries would send them, run here and now: the campaigns
+    to release, then the invitations to erase and the reminders due."""
     from onpoint.tasks import sweep_dirty_campaigns
+    from surveys.tasks import sweep_invitations
 
     try:
-        # The task's own function: a quiet minute prints nothing in `make run`'s terminal.
+        # The tasks' own functions: a quiet minute prints nothing in `make run`'s terminal.
         released = sweep_dirty_campaigns.run()
     except Exception:
         logger.exception(SWEEP_FAILED)
-        return
+        released = 0
     if released:
         logger.info(SWEPT, released)
+    try:
+        # Apart from the release: a mail server that fails must not hold back released scores.
+        touched = sweep_invitations.run()
+    except Exception:
+        logger.exception(SWEEP_FAILED)
+        return
+    if touched:
+        logger.info(SWEPT_INVITATIONS, touched)
 
 
 def _sweep_forever() -> None:

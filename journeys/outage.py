@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from surveys.survey_views import language_links
 from surveys.texts import DOWN_BODY, DOWN_HEADING, DOWN_TITLE, survey_language
-from surveys.views import language_links
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import django_stubs_ext
@@ -380,6 +381,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "onpoint.tasks.rebuild_benchmarks",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Personal survey links: erase the addresses of campaigns closed by their date, and send
+    # the scheduled reminders that are due (surveys.tasks).
+    "surveys-sweep-invitations": {
+        "task": "surveys.tasks.sweep_invitations",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------
@@ -406,3 +414,49 @@ if REPORT_PAGE_SIZE not in REPORT_PAGE_SIZES:
 # The Chromium that draws the report's charts (kaleido); empty: `chromium` on the PATH. Kaleido
 # never downloads a browser here.
 REPORT_BROWSER_PATH = env_str("BROWSER_PATH")
+# --- Email (issue 15: personal survey links, reminders, the school team's invitations) -----
+# Django's MAILERS. EMAIL_HOST set: the SMTP backend (production; docker compose points it at
+# Mailpit, which catches every mail). Unset with DEBUG on (the embedded default, `make run`):
+# every mail is written as a file under var/mail/. Unset with DEBUG off: the SMTP server of the
+# machine itself (localhost:25, Django's own default), so that `check --deploy` holds and a mail
+# that cannot go is counted as not delivered on the page, never silently kept in a file.
+# Mails are sent by the worker.
+# The environment keeps Django's classic EMAIL_* names; they are read into lower-case names here,
+# since Django 6.1 refuses the EMAIL_* settings beside MAILERS.
+email_host = env_str("EMAIL_HOST")
+email_use_tls = env_bool("EMAIL_USE_TLS", default=False)
+email_use_ssl = env_bool("EMAIL_USE_SSL", default=False)
+if email_use_tls and email_use_ssl:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive: STARTTLS (587) or TLS from the start (465)."
+    )
+MAIL_DIR = VAR_DIR / "mail"
+MAILERS: dict[str, dict[str, Any]]
+if email_host or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host or "localhost",
+                "port": env_int(
+                    "EMAIL_PORT", 587 if email_use_tls else 465 if email_use_ssl else 25
+                ),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": email_use_tls,
+                "use_ssl": email_use_ssl,
+                # Seconds a mail server may take to answer before the mail counts as not
+                # delivered (and the next address is tried).
+                "timeout": env_int("EMAIL_TIMEOUT", 20),
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(MAIL_DIR)},
+        }
+    }
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Journeys <journeys@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

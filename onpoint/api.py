@@ -33,7 +33,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from districts.models import US_STATES, US_TIME_ZONES, District, School
-from districts.selectors import districts_visible_to, may_manage_districts
+from districts.selectors import (
+    CAMPAIGNS_NOT_ALLOWED,
+    districts_visible_to,
+    may_manage_districts,
+    may_run_campaigns,
+)
 from districts.services import district_create, school_create
 from onpoint import selectors
 from onpoint.method.benchmarks import Benchmark
@@ -252,7 +257,9 @@ class CampaignScoresView(APIView):
                 raise NotFound(UNKNOWN_BENCHMARK_VERSION.format(version=version_id))
         # The contract's words are English (api-v1.md), whatever the caller's Accept-Language.
         with translation.override("en"):
-            scores = selectors.campaign_scores(campaign=campaign, benchmark_version=version)
+            scores = selectors.campaign_scores_for(
+                user=request.user, campaign=campaign, benchmark_version=version
+            )
         return Response(scores_json(scores))
 
 
@@ -403,13 +410,20 @@ class DistrictViewSet(
     @extend_schema(
         methods=["POST"],
         request=SchoolCreateSerializer,
-        responses={201: SchoolSerializer, 400: BAD_INPUT, 404: NOT_YOURS},
+        responses={
+            201: SchoolSerializer,
+            400: BAD_INPUT,
+            403: OpenApiResponse(description=CAMPAIGNS_NOT_ALLOWED),
+            404: NOT_YOURS,
+        },
     )
     @action(detail=True, methods=["get", "post"], serializer_class=SchoolSerializer)
     def schools(self, request: Request, slug: str) -> Response:
         district = get_object_or_404(self.get_queryset(), slug=slug)
         if request.method == "GET":
             return Response(SchoolSerializer(district.schools.all(), many=True).data)
+        if not may_run_campaigns(user=request.user, district=district):
+            raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
         payload = SchoolCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         school = school_create(district=district, name=payload.validated_data["name"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from districts.selectors import User
 from onpoint import selectors
 from onpoint.charts.base import SUPPRESSED_COMPLEMENTARY, SUPPRESSED_FEW
 from onpoint.method.benchmarks import Benchmark
@@ -193,11 +194,13 @@ class CampaignCsv:
     rows: list[list[str]]
 
 
-def campaign_csv(*, campaign: Campaign) -> CampaignCsv:
+def campaign_csv(*, campaign: Campaign, user: User) -> CampaignCsv:
     """The scores of a released campaign (campaign_csv_rows, against the benchmarks its ranks
-    were computed with), else its counts alone (participation_csv_rows). The scores (2 queries),
-    then dashboard_of's four for a released campaign; `campaign.district` must be loaded."""
-    scores = selectors.campaign_scores(campaign=campaign)
+    were computed with), else its counts alone (participation_csv_rows), as `user` may see them
+    (campaign_scores_for: a principal gets their own school only). The scores (2 queries) and
+    the user's memberships (1), then dashboard_of's four for a released campaign;
+    `campaign.district` must be loaded."""
+    scores = selectors.campaign_scores_for(user=user, campaign=campaign)
     stem = f"{campaign.district.slug}-campaign-{campaign.pk}"
     if not scores.results_ready:
         assert scores.participation is not None

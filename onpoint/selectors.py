@@ -18,6 +18,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import District
+from districts.selectors import SchoolScope, User, school_scope_of
+from onpoint.aggregates import SCHOOL_NAMED_UNSPECIFIED, UNSPECIFIED_SCHOOL
 from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
@@ -35,7 +37,12 @@ from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
-from surveys.participation import Participation, campaign_participation, response_rate
+from surveys.participation import (
+    Participation,
+    SchoolParticipation,
+    campaign_participation,
+    response_rate,
+)
 
 
 def _no_responses() -> dict[str, Score]:
@@ -122,6 +129,9 @@ class CampaignScores:
     previous_campaign_id: int | None = None
     released: bool = True
     participation: Participation | None = None
+    # A principal's view (campaign_scores_for): the one school whose group and counts are
+    # shown; every other school's group and count is left out. None: every school is shown.
+    only_school: str | None = None
 
     @property
     def results_ready(self) -> bool:
@@ -180,6 +190,60 @@ def campaign_scores(
         percentile_ranks=standing.ranks,
         landmarks=_landmarks_in_words(standing.landmarks, standing.stage),
         previous_campaign_id=standing.previous_campaign_id,
+    )
+
+
+def campaign_scores_for(
+    *,
+    user: User,
+    campaign: Campaign,
+    benchmark_version: BenchmarkVersion | None = None,
+) -> CampaignScores:
+    """campaign_scores as `user` may see them: the one place that keeps a principal to their
+    own school. Every page, export, report and API answer of a campaign's scores or counts
+    reads through here.
+
+    A principal (districts.selectors.school_scope_of) sees the district-wide scores, ranks,
+    landmarks, alignment and role groups, and of the school groups only their own, as reported
+    (a suppressed group stays suppressed, with its reason); no other school's group or count
+    is in the result at all. Everyone else gets campaign_scores unchanged. One more query than
+    campaign_scores (none for staff); `campaign.district` should be loaded.
+    """
+    scores = campaign_scores(campaign=campaign, benchmark_version=benchmark_version)
+    return scores_in_scope(scores, school_scope_of(user=user, district=campaign.district))
+
+
+def school_group_name(school_name: str) -> str:
+    """The name of a school's group in a breakdown (onpoint.services: a real school named
+    "Unspecified" is kept apart from the responses that named no school)."""
+    return SCHOOL_NAMED_UNSPECIFIED if school_name == UNSPECIFIED_SCHOOL else school_name
+
+
+def scores_in_scope(scores: CampaignScores, scope: SchoolScope | None) -> CampaignScores:
+    """The scores with only the scope's school among the schools (unchanged for None)."""
+    if scope is None:
+        return scores
+    own_group = school_group_name(scope.school_name)
+    participation = scores.participation
+    if participation is not None:
+        participation = Participation(
+            n_responses=participation.n_responses,
+            expected_responses=participation.expected_responses,
+            by_school=[
+                SchoolParticipation(
+                    school=row.school,
+                    n_responses=row.n_responses,
+                    expected_responses=row.expected_responses,
+                )
+                for row in participation.by_school
+                if row.school == scope.school_name
+            ],
+        )
+    return replace(
+        scores,
+        by_school=[group for group in scores.by_school if group.name == own_group],
+        participation=participation,
+        only_school=scope.school_name,
     )
 
 

@@ -98,6 +98,7 @@ def milestone_add(request: HttpRequest, slug: str) -> HttpResponse:
         district=district,
         happened_on=form.cleaned_data["happened_on"],
         text=form.cleaned_data["text"],
+        by=request.user,
     )
     messages.success(request, MILESTONE_ADDED)
     return redirect(reverse("district", kwargs={"slug": district.slug}) + "#milestones")
@@ -156,7 +157,7 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
     language and the district's time zone. A campaign whose results are not released has none."""
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=request.user, campaign=campaign)
     if not scores.results_ready:
         raise Http404(REPORT_NOT_RELEASED)
     results = campaign_results_of(campaign=campaign, scores=scores)
@@ -183,7 +184,7 @@ def campaign_report(request: HttpRequest, slug: str, campaign_id: int) -> HttpRe
 def campaign_scores_csv(request: HttpRequest, slug: str, campaign_id: int) -> HttpResponse:
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
-    export = campaign_csv(campaign=campaign)
+    export = campaign_csv(campaign=campaign, user=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     csv.writer(response).writerows(export.rows)

@@ -30,14 +30,19 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from districts.selectors import districts_consulted_by, districts_visible_to
+from districts.selectors import (
+    CAMPAIGNS_NOT_ALLOWED,
+    districts_consulted_by,
+    districts_visible_to,
+    may_run_campaigns,
+)
 from onpoint.method.structure import ROLE_LABELS, ROLES, STAGE_LABELS
-from surveys import rate_limit, services
-from surveys.models import Campaign
+from surveys import campaigns, invitation_api, rate_limit, response_import, services
+from surveys.models import Campaign, LinkMode
 from surveys.selectors import campaign_by_token, instrument_current, instrument_text
 from surveys.serializers import InstrumentSerializer
+from surveys.survey_views import survey_url
 from surveys.texts import SURVEY_LANGUAGES
-from surveys.views import survey_url
 
 UNKNOWN_DISTRICT = "Unknown district."
 DISTRICT_IS_FIXED = "A campaign cannot move to another district."
@@ -49,6 +54,17 @@ IMPORT_NO_FILE = (
     "Send the CSV as the multipart field 'file', or as the request body with Content-Type text/csv."
 )
 IMPORT_FAILED = "Nothing was imported: fix the rows below and send the whole file again."
+
+# The fields a leader may set on a campaign, by create or PATCH.
+CAMPAIGN_WRITABLE = (
+    "name",
+    "opens_at",
+    "closes_at",
+    "expected_responses",
+    "exclude_from_benchmarks",
+    "link_mode",
+    "reminder_at",
+)
 
 
 # --- instrument --------------------------------------------------------------------------------
@@ -117,6 +133,16 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
     response_rate = serializers.SerializerMethodField(
         help_text="n_responses / expected_responses (0..1+), null without expected_responses."
     )
+    link_mode = serializers.ChoiceField(
+        choices=LinkMode.choices,
+        required=False,
+        help_text="shared (the link and QR code), personal (single-use links by email) or both.",
+    )
+    reminder_at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="One reminder, at this time, to the personal links not used yet.",
+    )
 
     class Meta:
         model = Campaign
@@ -136,6 +162,8 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
             "status",
             "n_responses",
             "response_rate",
+            "link_mode",
+            "reminder_at",
             "created_at",
         ]
         read_only_fields = ["id", "created_at"]
@@ -160,7 +188,17 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         opens_at = attrs.get("opens_at", getattr(self.instance, "opens_at", None))
         closes_at = attrs.get("closes_at", getattr(self.instance, "closes_at", None))
         if opens_at and closes_at and closes_at <= opens_at:
-            raise serializers.ValidationError({"closes_at": services.CLOSES_BEFORE_OPENS})
+            raise serializers.ValidationError({"closes_at": campaigns.CLOSES_BEFORE_OPENS})
+        reminder_at = attrs.get("reminder_at")
+        changed = reminder_at != getattr(self.instance, "reminder_at", None)
+        if (
+            reminder_at
+            and changed
+            and opens_at
+            and closes_at
+            and not opens_at < reminder_at < closes_at
+        ):
+            raise serializers.ValidationError({"reminder_at": campaigns.REMINDER_OUTSIDE})
         return attrs
 
     def get_survey_url(self, campaign: Campaign) -> str:
@@ -250,24 +288,72 @@ class CampaignViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
         data = serializer.validated_data
         district = get_object_or_404(districts_visible_to(self.request.user), slug=data["district"])
-        serializer.instance = services.campaign_create(
+        if not may_run_campaigns(user=self.request.user, district=district):
+            raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
+        serializer.instance = campaigns.campaign_create(
             district=district,
             name=data["name"],
             opens_at=data["opens_at"],
             closes_at=data["closes_at"],
             expected_responses=data.get("expected_responses"),
             exclude_from_benchmarks=data.get("exclude_from_benchmarks", False),
+            link_mode=data.get("link_mode", LinkMode.SHARED),
+            reminder_at=data.get("reminder_at"),
+            by=self.request.user,
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[Campaign]) -> None:
         assert serializer.instance is not None
+        self._may_run(serializer.instance)
         changes = {
             key: value
             for key, value in serializer.validated_data.items()
-            if key
-            in {"name", "opens_at", "closes_at", "expected_responses", "exclude_from_benchmarks"}
+            if key in CAMPAIGN_WRITABLE
         }
-        serializer.instance = services.campaign_update(campaign=serializer.instance, **changes)
+        serializer.instance = campaigns.campaign_update(
+            campaign=serializer.instance, by=self.request.user, **changes
+        )
+
+    def _may_run(self, campaign: Campaign) -> None:
+        """A principal reads a campaign and runs none: 403 with the reason."""
+        if not may_run_campaigns(user=self.request.user, district=campaign.district):
+            raise PermissionDenied(CAMPAIGNS_NOT_ALLOWED)
+
+    @extend_schema(
+        methods=["GET"],
+        responses={
+            200: invitation_api.INVITATIONS_RESPONSE,
+            403: OpenApiResponse(description=CAMPAIGNS_NOT_ALLOWED),
+            404: OpenApiResponse(description="Not yours."),
+        },
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"application/json": invitation_api.INVITE_REQUEST_SCHEMA},
+        responses=invitation_api.INVITE_RESPONSES,
+    )
+    @action(
+        detail=True, methods=["get", "post"], url_path="invitations", parser_classes=[JSONParser]
+    )
+    def invitations(self, request: Request, pk: str | None = None) -> Response:
+        """Personal single-use links by email. POST invites a list (all of it, or nothing when an
+        address or a school is wrong; addresses already invited are skipped) and the worker
+        mails each its link. GET counts invited and answered, overall and by school; while the
+        campaign is open it also lists the mails not delivered, with their addresses. Once the
+        campaign is closed every address is erased: GET answers counts only."""
+        campaign = self.get_object()
+        self._may_run(campaign)
+        if request.method == "GET":
+            return Response(invitation_api.invitations_json(campaign))
+        return invitation_api.invitations_post(request, campaign)
+
+    @extend_schema(request=None, responses=invitation_api.REMINDER_RESPONSES)
+    @action(detail=True, methods=["post"], url_path="reminders")
+    def reminders(self, request: Request, pk: str | None = None) -> Response:
+        """One reminder to every personal link sent and not used yet (the worker mails it)."""
+        campaign = self.get_object()
+        self._may_run(campaign)
+        return invitation_api.reminders_post(request, campaign)
 
     @extend_schema(
         request={"multipart/form-data": OpenApiTypes.OBJECT, "text/csv": OpenApiTypes.STR},
@@ -298,7 +384,9 @@ class CampaignViewSet(
             raw = request.FILES["file"]  # spooled to a temporary file by Django past 2.5 MB
         else:
             raise ParseError(IMPORT_NO_FILE)
-        report = services.responses_import(campaign=campaign, lines=codecs.iterdecode(raw, "utf-8"))
+        report = response_import.responses_import(
+            campaign=campaign, lines=codecs.iterdecode(raw, "utf-8")
+        )
         if not report.ok:
             return Response(
                 {
@@ -351,6 +439,13 @@ class SurveyResponseView(APIView):
                 "school": serializers.CharField(allow_null=True, required=False),
                 "answers": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
                 "submission_id": serializers.UUIDField(required=False),
+                "invitation": serializers.CharField(
+                    required=False,
+                    help_text=(
+                        "A personal link's token (its `i` parameter): the link is used up, "
+                        "and the answer is stored exactly as a shared link's."
+                    ),
+                ),
             },
         ),
         responses={
@@ -360,9 +455,16 @@ class SurveyResponseView(APIView):
             ),
             200: OpenApiResponse(description="Already stored (same submission_id)."),
             400: OpenApiResponse(description="Bad input: the message says which."),
-            403: OpenApiResponse(description="The campaign has not opened yet."),
+            403: OpenApiResponse(
+                description=(
+                    "The campaign has not opened yet, or it takes personal links only and "
+                    "none was sent."
+                )
+            ),
             404: OpenApiResponse(description="Unknown survey link."),
-            410: OpenApiResponse(description="The campaign is closed."),
+            410: OpenApiResponse(
+                description="The campaign is closed, or the personal link was already used."
+            ),
         },
     )
     def post(self, request: Request, token: str) -> Response:
@@ -384,10 +486,15 @@ class SurveyResponseView(APIView):
                 role=body.get("role"),
                 school=school,
                 submission_id=body.get("submission_id"),
+                invitation=body.get("invitation"),
             )
         except services.CampaignNotOpen as error:
             code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
             return _problem(error.message, error.code, code)
+        except services.InvitationUsed as error:
+            return _problem(error.message, error.code, status.HTTP_410_GONE)
+        except services.PersonalLinkRequired as error:
+            return _problem(error.message, error.code, status.HTTP_403_FORBIDDEN)
         except services.SurveyInputError as error:
             return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
         # Nothing that identifies the stored row: no id, no date, only the caller's own id back.

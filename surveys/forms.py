@@ -18,10 +18,12 @@ from django.utils.translation import gettext_lazy
 from districts.models import School
 from onpoint.method.structure import ROLES
 from surveys import texts
+from surveys.campaigns import CLOSES_BEFORE_OPENS, REMINDER_OUTSIDE
 from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH, comment_text_clean
-from surveys.models import Campaign, Instrument
+from surveys.invitation_lists import INVITE_LIMIT, INVITE_NOT_UTF8
+from surveys.models import Campaign, Instrument, LinkMode
 from surveys.selectors import instrument_text
-from surveys.services import CLOSES_BEFORE_OPENS, SurveyInputError, submission_id_parse
+from surveys.services import SurveyInputError, submission_id_parse
 
 # The page's value for "Don't know / not applicable": a choice the person made, stored as no answer.
 DONT_KNOW = "dk"
@@ -99,7 +101,8 @@ class SurveyForm(forms.Form):
     scale and "Don't know / not applicable"), the role, the school, and the submission id that
     makes a resubmitted page one response.
 
-    Field names are the item codes, `role`, `school` and `submission_id`: the page's POST
+    Field names are the item codes, `role`, `school`, `submission_id` and `invitation` (a
+    personal link's token, issue 15): the page's POST
     protocol, which static/js/survey.js and the review step's hidden fields rely on. Answers are
     all optional (a response may skip any); the role is required. Two kinds of errors:
 
@@ -109,12 +112,16 @@ class SurveyForm(forms.Form):
       of the choices, a school of another district, a damaged submission id. 400, nothing stored.
 
     Messages are gettext strings: construct and render the form with the survey's language
-    active (surveys.views does, for the whole request). To add a question, add a field in
+    active (surveys.survey_views does, for the whole request). To add a question, add a field in
     __init__: the unknown-field check, the review step's hidden fields (`carried`) and the error
     split follow the fields.
     """
 
     submission_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    # A personal link's token (issue 15), carried in the form's body from page to page, never in
+    # a URL the access log keeps; "" for the shared link. Checked by the service, not here: a
+    # used or unknown token gets its own kind page.
+    invitation = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
     role = forms.ChoiceField(
         widget=forms.RadioSelect,
         error_messages={"required": texts.ROLE_REQUIRED, "invalid_choice": texts.UNKNOWN_ROLE},
@@ -134,13 +141,16 @@ class SurveyForm(forms.Form):
         *,
         schools: QuerySet[School],
         asks_comments: bool = False,
+        invitation: str = "",
     ) -> None:
         if data is not None and not data.get("submission_id"):
             # A page posted without its id (an old page, a script) gets one now, so that the
             # review step and a resubmit carry the same id.
             data = data.copy()
             data["submission_id"] = str(uuid.uuid4())
-        super().__init__(data, initial={"submission_id": str(uuid.uuid4())})
+        super().__init__(
+            data, initial={"submission_id": str(uuid.uuid4()), "invitation": invitation}
+        )
         self.instrument = instrument
         self.language = language
         definition = instrument.definition
@@ -315,6 +325,8 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             "expected_responses",
             "exclude_from_benchmarks",
             "asks_comments",
+            "link_mode",
+            "reminder_at",
         ]
         labels = {
             "name": "Name",
@@ -323,6 +335,8 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
             "expected_responses": "Expected responses",
             "exclude_from_benchmarks": "Exclude from the national benchmarks",
             "asks_comments": "Ask staff two open questions",
+            "link_mode": "How staff reach the survey",
+            "reminder_at": "Remind those who have not answered, at (optional)",
         }
         help_texts = {
             "name": "Only you and your team see it, e.g. “Spring 2026 staff survey”.",
@@ -339,9 +353,26 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
                 "words are kept apart from their answers and shown to the district's leaders "
                 "when the campaign closes, if at least 10 staff answered."
             ),
+            "link_mode": (
+                "A personal link works once: each invited person answers once. The shared link "
+                "and its QR code suit a staff meeting; with both, someone could answer twice."
+            ),
+            "reminder_at": (
+                "With personal links: one email, at this time, to everyone invited who has not "
+                "answered yet. You can also send reminders from the invitations page."
+            ),
         }
-        widgets = {"opens_at": DateTimeLocalInput(), "closes_at": DateTimeLocalInput()}
-        field_classes = {"opens_at": ZonedDateTimeField, "closes_at": ZonedDateTimeField}
+        widgets = {
+            "opens_at": DateTimeLocalInput(),
+            "closes_at": DateTimeLocalInput(),
+            "reminder_at": DateTimeLocalInput(),
+            "link_mode": forms.RadioSelect,
+        }
+        field_classes = {
+            "opens_at": ZonedDateTimeField,
+            "closes_at": ZonedDateTimeField,
+            "reminder_at": ZonedDateTimeField,
+        }
 
     def __init__(
         self,
@@ -352,11 +383,12 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("opens_at", "closes_at"):
+        for name in ("opens_at", "closes_at", "reminder_at"):
             moment = self.fields[name]
             assert isinstance(moment, ZonedDateTimeField)
             moment.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
             moment.zone = zone
+        self.fields["link_mode"].required = False
         if opens_at_locked:
             self.fields["opens_at"].disabled = True
             self.fields["opens_at"].help_text = "Fixed: responses have arrived."
@@ -373,6 +405,61 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
         closes_at: dt.datetime | None = cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", CLOSES_BEFORE_OPENS)
+        if not cleaned.get("link_mode"):
+            cleaned["link_mode"] = self.instance.link_mode if self.instance.pk else LinkMode.SHARED
+        reminder_at: dt.datetime | None = cleaned.get("reminder_at")
+        changed = reminder_at != (self.instance.reminder_at if self.instance.pk else None)
+        outside = bool(
+            reminder_at and opens_at and closes_at and not opens_at < reminder_at < closes_at
+        )
+        if changed and outside:
+            self.add_error("reminder_at", REMINDER_OUTSIDE)
+        return cleaned
+
+
+INVITE_FILE_TOO_BIG = "The file is larger than 1 MB: a list of addresses is much smaller."
+INVITE_FILE_MAX_BYTES = 1_000_000
+
+
+class InvitationListForm(forms.Form):
+    """Addresses pasted or uploaded, one a line, each optionally with a school:
+    `jane@school.org` or `jane@school.org, Maple Elementary`."""
+
+    addresses = forms.CharField(
+        label="Email addresses",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=(
+            "One a line. Add a school after a comma to count its answers by school: "
+            "“jane@school.org, Maple Elementary”. Addresses copied from a mail program work too."
+        ),
+    )
+    file = forms.FileField(
+        label="Or upload a file (CSV or text)",
+        required=False,
+        help_text=f"The same lines: address, then an optional school. At most {INVITE_LIMIT} "
+        "addresses at a time.",
+    )
+
+    def text(self) -> str:
+        """The pasted text and the uploaded file's, together (after is_valid)."""
+        parts = [self.cleaned_data.get("addresses") or ""]
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            parts.append(self.cleaned_data["file_text"])
+        return "\n".join(part for part in parts if part)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > INVITE_FILE_MAX_BYTES:
+                self.add_error("file", INVITE_FILE_TOO_BIG)
+            else:
+                try:
+                    cleaned["file_text"] = upload.read().decode("utf-8")
+                except UnicodeDecodeError:
+                    self.add_error("file", INVITE_NOT_UTF8)
         return cleaned
 
 

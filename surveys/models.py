@@ -46,6 +46,15 @@ class Instrument(models.Model):
         return f"Onpoint staff survey, version {self.version}"
 
 
+class LinkMode(models.TextChoices):
+    """How staff reach the survey (issue 15): the shared link (and its QR code, for a staff
+    meeting), a personal single-use link emailed to each invited address, or both."""
+
+    SHARED = "shared", "The shared link and QR code"
+    PERSONAL = "personal", "Personal links sent by email"
+    BOTH = "both", "Both"
+
+
 class Campaign(models.Model):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="campaigns")
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="campaigns")
@@ -66,6 +75,19 @@ class Campaign(models.Model):
         help_text="Ask staff two optional open questions: what they are proud of, and what would "
         "help them most.",
     )
+    # Database defaults too, so rows written outside the ORM (seed_scale's COPY) take them.
+    link_mode = models.CharField(
+        max_length=10,
+        choices=LinkMode.choices,
+        default=LinkMode.SHARED,
+        db_default=LinkMode.SHARED,
+    )
+    # A reminder to the invitations not yet used, sent once at this time (chosen at creation).
+    reminder_at = models.DateTimeField(null=True, blank=True)
+    # Reminder rounds started (by the button, the API or the schedule), and when the last one
+    # started: the next waits an hour, and a scheduled reminder already covered by one is done.
+    reminder_rounds = models.PositiveSmallIntegerField(default=0, db_default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_at", "-id"]
@@ -73,6 +95,10 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")),
                 name="campaign_closes_after_it_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(link_mode__in=list(LinkMode.values)),
+                name="campaign_link_mode_is_known",
             ),
         ]
 
@@ -101,6 +127,14 @@ class Campaign(models.Model):
 
     def is_closed(self, now: dt.datetime | None = None) -> bool:
         return self.closes_at <= (now or timezone.now())
+
+    @property
+    def takes_shared_link(self) -> bool:
+        return self.link_mode != LinkMode.PERSONAL
+
+    @property
+    def takes_personal_links(self) -> bool:
+        return self.link_mode != LinkMode.SHARED
 
 
 class Response(models.Model):
@@ -213,3 +247,102 @@ class Comment(models.Model):
 # The score columns above are the method's keys; this keeps them from drifting apart.
 SCORE_COLUMNS: tuple[str, ...] = (*DIMENSIONS, *CATEGORY_KEYS)
 assert all(hasattr(Response, column) for column in SCORE_COLUMNS)
+
+
+# --- invitations (issue 15) ------------------------------------------------------------------
+# Who was invited and who has answered is never joined to what anyone answered (domain.md,
+# Privacy). So an invitation is deleted when its link is used, in the transaction that stores
+# the response: no flag flips, no time is written, no row moves or is kept in an order that
+# the responses' ids could be matched against; the response has no reference to it. Answered
+# counts are the invited counts minus the invitations left. When the campaign closes, every
+# address goes (surveys.invitations.invitations_erase) and only the counts stay.
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Not delivered"
+
+
+class Invitation(models.Model):
+    """One invited address whose personal link is not used yet.
+
+    The link's token is made from `nonce` with the SECRET_KEY (districts.tokens); the row keeps
+    the nonce (to mail the same link in a reminder) and the token's SHA-256 (to find it). No
+    time of any kind: not when it was sent, opened or used.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    token_digest = models.CharField(max_length=64, unique=True)
+    # The site address the link starts with (PUBLIC_URL, or the page's where it was added), so
+    # that a reminder repeats the first mail's link.
+    link_base = models.CharField(max_length=200)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    failures = models.PositiveSmallIntegerField(default=0)
+    # Why the last mail was not delivered, as the mail server said (for the leader to fix it).
+    error = models.CharField(max_length=200, blank=True)
+    # The last reminder round this address was sent (Campaign.reminder_rounds).
+    reminded = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "email"], name="invitation_once_per_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.campaign_id}"
+
+
+class InvitationTally(models.Model):
+    """The invited count of one campaign and school (school None: invitations naming none).
+
+    Written when addresses are invited, never when one answers. `answered` is filled when the
+    campaign closes and its invitations are erased: the counts are all that stays.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tallies")
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "school"], name="tally_once_per_school"),
+            models.UniqueConstraint(
+                fields=["campaign"],
+                condition=models.Q(school__isnull=True),
+                name="tally_once_without_school",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tally of {self.campaign_id}"
+
+
+class InvitedAddress(models.Model):
+    """A keyed hash (HMAC-SHA256 with the SECRET_KEY) of every address the campaign invited, used
+    or not, so that pasting the staff list again does not send a second link to someone whose
+    first is used (and deleted). Written when inviting, never when answering; erased at close.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "digest"], name="invited_address_once_per_campaign"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invited address of {self.campaign_id}"

@@ -1,4 +1,6 @@
-"""Writes of the surveys app: campaigns, one submitted response, and CSV imports.
+"""One submitted response: its validation and its single INSERT.
+
+Campaigns are written in surveys/campaigns.py, CSV imports in surveys/response_import.py.
 
 Every validation error a person may read is a module constant (or a `SurveyInputError` code
 with its constant), so the tests assert on the words.
@@ -6,15 +8,11 @@ with its constant), so the tests assert on the words.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +20,11 @@ from districts.models import District, School
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, ROLES
 from surveys import queueing
 from surveys.comments import comments_create
-from surveys.models import Campaign, Instrument, Response
+from surveys.invitations import invitation_consume
+from surveys.models import Campaign, Instrument, LinkMode, Response
 from surveys.response_insert import response_insert_once
 from surveys.response_row import response_score_fields
-from surveys.selectors import instrument_current, item_specs
+from surveys.selectors import item_specs
 
 # --- messages a person reads -------------------------------------------------------------------
 UNKNOWN_ITEM = "Unknown item code: {code}."
@@ -43,32 +42,13 @@ UNKNOWN_SCHOOL = "Unknown school {school!r}: it is not a school of this district
 BAD_SUBMISSION_ID = "submission_id must be a UUID."
 CAMPAIGN_CLOSED = "This survey is closed: it no longer takes responses."
 CAMPAIGN_NOT_OPEN_YET = "This survey is not open yet."
-
-CLOSES_BEFORE_OPENS = "The closing time must be after the opening time."
-ALREADY_CLOSED = "This campaign is already closed."
-# Method 1.1, section 4, "Release": "Once closed, a campaign's dates cannot change".
-CLOSED_DATES_LOCKED = (
-    "This campaign is closed and its results are released: its dates cannot change, and it "
-    "cannot reopen. Create a new campaign instead."
+INVITATION_USED = (
+    "This personal link has already been used, or it is not a link of this survey: each "
+    "personal link answers once."
 )
-NOT_OPEN_TO_CLOSE = "This campaign has not opened yet: change its dates instead of closing it."
-OPENS_AT_LOCKED = "The opening time cannot change once responses have arrived."
-
-IMPORT_MISSING_COLUMNS = "The header lacks the column(s): {columns}."
-IMPORT_UNKNOWN_COLUMNS = "The header has unknown column(s): {columns}."
-IMPORT_DUPLICATE_COLUMNS = "The header repeats the column(s): {columns}."
-IMPORT_EMPTY_FILE = "The file is empty: it needs a header row (role, school, then item codes)."
-IMPORT_ROW_LENGTH = "The row has {found} cells; the header has {expected}."
-IMPORT_NOT_UTF8 = "The file is not UTF-8 text (save it as CSV UTF-8)."
-IMPORT_NOT_CSV = "The file is not valid CSV: {error}."
-IMPORT_BAD_ANSWER = (
-    "Column {code}: {cell!r} is not an answer; use a whole number from 1 to 5, or leave the "
-    "cell empty for no answer."
+PERSONAL_LINK_REQUIRED = (
+    "This survey is answered through the personal link each person received by email."
 )
-
-# How many imported rows go to the database in one INSERT: big enough to be quick, small enough
-# that a 100,000-row file never sits in memory as model objects.
-IMPORT_BATCH_SIZE = 1000
 
 
 class SurveyInputError(ValueError):
@@ -86,6 +66,21 @@ class SurveyInputError(ValueError):
 
 class CampaignNotOpen(SurveyInputError):
     """The campaign is closed (`code` "closed") or has not opened yet (`code` "not_open_yet")."""
+
+
+class InvitationUsed(SurveyInputError):
+    """A personal link used a second time (or never made): the page says so kindly, the API
+    answers 410. Nothing is stored."""
+
+    def __init__(self) -> None:
+        super().__init__("invitation_used", INVITATION_USED)
+
+
+class PersonalLinkRequired(SurveyInputError):
+    """A campaign of personal links only, answered without one (the shared link's address)."""
+
+    def __init__(self) -> None:
+        super().__init__("personal_link_required", PERSONAL_LINK_REQUIRED)
 
 
 # --- validation --------------------------------------------------------------------------------
@@ -160,7 +155,7 @@ def campaign_open_check(campaign: Campaign, now: dt.datetime) -> None:
 # --- one response ------------------------------------------------------------------------------
 
 
-def _campaign_mark_dirty(campaign: Campaign) -> None:
+def campaign_mark_dirty(campaign: Campaign) -> None:
     """Responses were imported into a closed campaign: its released scores must be redone.
 
     An open campaign's answers need nothing: its scores are computed when it closes (method 1.1,
@@ -181,6 +176,7 @@ def response_submit(
     submission_id: object,
     now: dt.datetime | None = None,
     comments: Mapping[str, str] | None = None,
+    invitation: object = None,
 ) -> tuple[Response, bool]:
     """Validate and store one response; returns (response, created).
 
@@ -191,11 +187,21 @@ def response_submit(
     the back button) stores nothing and returns the first response with created False.
     Raises SurveyInputError (CampaignNotOpen for a closed or future campaign) and stores nothing.
     Only the date is kept, never the time, the account, the address or the browser.
+
+    `invitation` is a personal link's token (issue 15): its invitation is deleted in the
+    transaction that stores the response (surveys.invitations.invitation_consume), and the
+    response is stored exactly as a shared link's, with no reference to it. A token already used
+    raises InvitationUsed and stores nothing; a campaign of personal links only refuses an answer
+    without one (PersonalLinkRequired).
     """
     now = now or timezone.now()
     campaign_open_check(campaign, now)
+    if invitation in (None, "") and campaign.link_mode == LinkMode.PERSONAL:
+        raise PersonalLinkRequired()
     clean_role = role_validate(role)
-    clean_answers = answers_validate(codes=_codes(campaign.instrument), answers=answers)
+    clean_answers = answers_validate(
+        codes=instrument_item_codes(campaign.instrument), answers=answers
+    )
     if school is not None and school.district_id != campaign.district_id:
         raise SurveyInputError(
             "unknown_school", UNKNOWN_SCHOOL.format(school=school.name), school=school.name
@@ -210,11 +216,15 @@ def response_submit(
         submitted_on=timezone.localdate(now),
         **fields,
     )
-    if comments:
-        # The comments go in the response's transaction, so a retried submission stores them once.
+    personal = invitation not in (None, "")
+    if comments or personal:
+        # The invitation and the comments go in the response's transaction: a retried submission
+        # stores them once, and a used link rolls the response back.
         with transaction.atomic():
             created = response_insert_once(response)
-            if created:
+            if created and personal and not invitation_consume(campaign=campaign, token=invitation):
+                raise InvitationUsed()
+            if created and comments:
                 comments_create(campaign=campaign, comments=comments)
     else:
         # One statement: the unique (campaign, submission_id) constraint is the replay guard.
@@ -225,317 +235,5 @@ def response_submit(
     return Response.objects.get(campaign=campaign, submission_id=submission), False
 
 
-def _codes(instrument: Instrument) -> list[str]:
+def instrument_item_codes(instrument: Instrument) -> list[str]:
     return [item["code"] for item in instrument.definition.get("items", [])]
-
-
-# --- campaigns ---------------------------------------------------------------------------------
-
-
-def campaign_create(
-    *,
-    district: District,
-    name: str,
-    opens_at: dt.datetime,
-    closes_at: dt.datetime,
-    expected_responses: int | None = None,
-    exclude_from_benchmarks: bool = False,
-    instrument: Instrument | None = None,
-    asks_comments: bool = True,
-) -> Campaign:
-    """A new campaign of the district on the current instrument, with a fresh random link token."""
-    if closes_at <= opens_at:
-        raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
-    campaign = Campaign(
-        district=district,
-        instrument=instrument or instrument_current(),
-        name=name.strip(),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        expected_responses=expected_responses,
-        exclude_from_benchmarks=exclude_from_benchmarks,
-        asks_comments=asks_comments,
-    )
-    with transaction.atomic():
-        campaign.full_clean()
-        campaign.save()
-        queueing.campaign_refresh_request(campaign.pk)
-    return campaign
-
-
-_UNSET: Any = object()
-
-
-def _campaign_dates_set(campaign: Campaign, *, opens_at: Any, closes_at: Any) -> None:
-    """Set the dates given (not _UNSET) on the locked campaign: never once it has closed, and the
-    opening time not once a response has arrived."""
-    if campaign.is_closed() and (
-        (opens_at is not _UNSET and opens_at != campaign.opens_at)
-        or (closes_at is not _UNSET and closes_at != campaign.closes_at)
-    ):
-        raise ValidationError({"closes_at": CLOSED_DATES_LOCKED})
-    if opens_at is not _UNSET and opens_at != campaign.opens_at:
-        if campaign.responses.exists():
-            raise ValidationError({"opens_at": OPENS_AT_LOCKED})
-        campaign.opens_at = opens_at
-    if closes_at is not _UNSET:
-        campaign.closes_at = closes_at
-
-
-@transaction.atomic
-def campaign_update(
-    *,
-    campaign: Campaign,
-    name: str = _UNSET,
-    opens_at: dt.datetime = _UNSET,
-    closes_at: dt.datetime = _UNSET,
-    expected_responses: int | None = _UNSET,
-    exclude_from_benchmarks: bool = _UNSET,
-    asks_comments: bool = _UNSET,
-) -> Campaign:
-    """Change what a leader may change. The opening time is fixed once a response has arrived:
-    it decides the campaign's stage, and the stage of stored answers must not move.
-    """
-    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    before = Campaign(
-        opens_at=campaign.opens_at,
-        closes_at=campaign.closes_at,
-        exclude_from_benchmarks=campaign.exclude_from_benchmarks,
-    )
-    if name is not _UNSET:
-        campaign.name = name.strip()
-    _campaign_dates_set(campaign, opens_at=opens_at, closes_at=closes_at)
-    if expected_responses is not _UNSET:
-        campaign.expected_responses = expected_responses
-    if exclude_from_benchmarks is not _UNSET:
-        campaign.exclude_from_benchmarks = exclude_from_benchmarks
-    if asks_comments is not _UNSET and not campaign.is_closed():
-        # Once closed, the survey asked what it asked.
-        campaign.asks_comments = asks_comments
-    if campaign.closes_at <= campaign.opens_at:
-        raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
-    campaign.full_clean()
-    campaign.save()
-    if (before.opens_at, before.closes_at, before.exclude_from_benchmarks) != (
-        campaign.opens_at,
-        campaign.closes_at,
-        campaign.exclude_from_benchmarks,
-    ):
-        # The stage, the eligibility for benchmarks or the closing changed.
-        queueing.campaign_refresh_request(campaign.pk)
-    return campaign
-
-
-def campaign_close(*, campaign: Campaign, now: dt.datetime | None = None) -> Campaign:
-    """Close an open campaign now: later submissions get "closed"."""
-    now = now or timezone.now()
-    if campaign.is_closed(now):
-        raise ValidationError(ALREADY_CLOSED)
-    if not campaign.is_open(now):
-        raise ValidationError(NOT_OPEN_TO_CLOSE)
-    return campaign_update(campaign=campaign, closes_at=now)
-
-
-# --- CSV import --------------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    """What an import did: `created` rows stored, or `errors` (line, message) and nothing stored."""
-
-    created: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-class ImportFailed(Exception):
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__(f"{len(report.errors)} bad row(s)")
-        self.report = report
-
-
-def _imported_on(campaign: Campaign, today: dt.date) -> dt.date:
-    """The date stored on imported rows: today, kept inside the campaign's window, since the
-    file carries no dates and a response dated after its campaign closed would read as a lie.
-    """
-    first = campaign.opens_on
-    last = timezone.localdate(campaign.closes_at - dt.timedelta(microseconds=1))
-    return min(max(today, first), last)
-
-
-def _header_check(header: list[str], codes: list[str]) -> list[str]:
-    problems = []
-    names = [name.strip() for name in header]
-    required = ["role", "school", *codes]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        problems.append(IMPORT_DUPLICATE_COLUMNS.format(columns=", ".join(duplicates)))
-    missing = [name for name in required if name not in names]
-    if missing:
-        problems.append(IMPORT_MISSING_COLUMNS.format(columns=", ".join(missing)))
-    unknown = [name for name in names if name not in required]
-    if unknown:
-        problems.append(IMPORT_UNKNOWN_COLUMNS.format(columns=", ".join(unknown)))
-    return problems
-
-
-# The answers a cell may hold: one ASCII digit 1..5, optionally with zero decimals ("4.0"),
-# which is how spreadsheets and data frames write a whole-number column that has empty
-# cells. Not "²" or "٣" (Unicode digits), "3.5", "+3" or "1e0".
-_ANSWER_CELLS = {str(value): value for value in range(ANSWER_MIN, ANSWER_MAX + 1)}
-_ZERO_DECIMALS = re.compile(r"\.0+\Z")
-
-
-def _cell_answer(code: str, cell: str) -> int | None:
-    text = cell.strip()
-    if not text:
-        return None
-    answer = _ANSWER_CELLS.get(_ZERO_DECIMALS.sub("", text, count=1))
-    if answer is None:
-        raise SurveyInputError(
-            "answer_not_allowed", IMPORT_BAD_ANSWER.format(code=code, cell=text[:20]), item=code
-        )
-    return answer
-
-
-def _import_row(
-    cells: dict[str, str], *, codes: list[str], schools: dict[str, School]
-) -> tuple[str, School | None, dict[str, int | None], list[str]]:
-    """One data row's role, school and answers, and every problem of the row."""
-    problems: list[str] = []
-    role = cells["role"].strip().lower()
-    try:
-        role_validate(role)
-    except SurveyInputError as error:
-        problems.append(error.message)
-    school_name = cells["school"].strip()
-    school = schools.get(school_name.casefold()) if school_name else None
-    if school_name and school is None:
-        problems.append(UNKNOWN_SCHOOL.format(school=school_name))
-    answers: dict[str, int | None] = {}
-    for code in codes:
-        try:
-            answers[code] = _cell_answer(code, cells[code])
-        except SurveyInputError as error:
-            problems.append(error.message)
-    return role, school, answers, problems
-
-
-def _import_rows(
-    lines: Iterable[str], *, campaign: Campaign, today: dt.date
-) -> Iterator[tuple[int, Response | None, list[str]]]:
-    """(line number, unsaved Response or None, problems) for each data row; header problems
-    come as line 1 and end the file.
-    """
-    codes = _codes(campaign.instrument)
-    items = item_specs(campaign.instrument)
-    schools = {school.name.casefold(): school for school in campaign.district.schools.all()}
-    submitted_on = _imported_on(campaign, today)
-    reader = csv.reader(lines)
-    try:
-        header = next(reader, None)
-    except csv.Error as error:
-        yield 1, None, [IMPORT_NOT_CSV.format(error=error)]
-        return
-    if not header or not any(cell.strip() for cell in header):
-        yield 1, None, [IMPORT_EMPTY_FILE]
-        return
-    problems = _header_check(header, codes)
-    if problems:
-        yield 1, None, problems
-        return
-    columns = [name.strip() for name in header]
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield reader.line_num, None, [IMPORT_NOT_CSV.format(error=error)]
-            return
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue  # a blank line, as spreadsheets leave at the end
-        if len(row) != len(columns):
-            yield line, None, [IMPORT_ROW_LENGTH.format(found=len(row), expected=len(columns))]
-            continue
-        role, school, answers, row_problems = _import_row(
-            dict(zip(columns, row, strict=True)), codes=codes, schools=schools
-        )
-        if row_problems:
-            yield line, None, row_problems
-            continue
-        yield (
-            line,
-            Response(
-                campaign=campaign,
-                submission_id=uuid.uuid4(),
-                role=role,
-                school=school,
-                submitted_on=submitted_on,
-                **response_score_fields(items=items, answers=answers),
-            ),
-            [],
-        )
-
-
-def responses_import(*, campaign: Campaign, lines: Iterable[str]) -> ImportReport:
-    """Import CSV rows (role, school, then one column per item code) into the campaign.
-
-    All or nothing: the rows go in by batches inside one transaction, and any bad row rolls
-    everything back; the report then names every bad row by its line number in the file.
-    `lines` is read once, as a stream: a file of 100,000 rows is never held in memory.
-    Works for an open or a closed campaign (historical data).
-    """
-    report = ImportReport()
-    batch: list[Response] = []
-    source = _Lines(lines)
-    try:
-        with transaction.atomic():
-            for line, response, problems in _import_rows(
-                source, campaign=campaign, today=timezone.localdate()
-            ):
-                if problems:
-                    report.errors.append((line, " ".join(problems)))
-                    batch.clear()
-                    continue
-                if report.errors or response is None:
-                    continue  # nothing will be stored: keep reading only to name every bad row
-                batch.append(response)
-                if len(batch) >= IMPORT_BATCH_SIZE:
-                    Response.objects.bulk_create(batch)
-                    report.created += len(batch)
-                    batch.clear()
-            if report.errors:
-                raise ImportFailed(report)
-            if batch:
-                Response.objects.bulk_create(batch)
-                report.created += len(batch)
-            if report.created:
-                _campaign_mark_dirty(campaign)
-    except ImportFailed:
-        report.created = 0
-    except UnicodeDecodeError:
-        report.created = 0
-        report.errors.append((source.read + 1, IMPORT_NOT_UTF8))
-    return report
-
-
-class _Lines:
-    """The file's lines, counted as they are read, without a leading byte-order mark."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
-        self.read = 0
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self._lines)
-        self.read += 1
-        # Spreadsheets save "CSV UTF-8" with a byte-order mark before the header.
-        return line.removeprefix("\ufeff") if self.read == 1 else line

@@ -78,6 +78,21 @@ NOT_OPEN_BODY: Final = _("It opens on %(date)s. Please come back then.")
 BAD_TITLE: Final = _("Something was not right")
 BAD_HEADING: Final = _("We could not accept this form")
 BAD_BODY: Final = _("Nothing was stored. Go back to the survey and try again.")
+# A personal link (issue 15) used a second time, and a campaign of personal links only opened
+# through its shared address.
+USED_TITLE: Final = _("Link already used")
+USED_HEADING: Final = _("This personal link has already been used")
+USED_BODY: Final = _(
+    "Each personal link answers the survey once, and this one has been used: your answers are "
+    "in, thank you. If you have not answered yourself, tell the person who invited you; nothing "
+    "about who answered what is kept, so they cannot look it up."
+)
+PERSONAL_ONLY_TITLE: Final = _("Personal links only")
+PERSONAL_ONLY_HEADING: Final = _("This survey is answered through personal links")
+PERSONAL_ONLY_BODY: Final = _(
+    "Each member of staff received their own link by email. Open the survey from that mail; if "
+    "you cannot find it, ask the person who runs the survey to send it again."
+)
 DOWN_TITLE: Final = _("Please try again in a moment")
 DOWN_HEADING: Final = _("We could not save your answers just now")
 DOWN_BODY: Final = _(
@@ -91,6 +106,8 @@ UNAVAILABLE_TEXTS: Final[dict[str, tuple[Promise, Promise, Promise]]] = {
     "not_open": (NOT_OPEN_TITLE, NOT_OPEN_HEADING, NOT_OPEN_BODY),
     "bad": (BAD_TITLE, BAD_HEADING, BAD_BODY),
     "down": (DOWN_TITLE, DOWN_HEADING, DOWN_BODY),
+    "used": (USED_TITLE, USED_HEADING, USED_BODY),
+    "personal_only": (PERSONAL_ONLY_TITLE, PERSONAL_ONLY_HEADING, PERSONAL_ONLY_BODY),
 }
 
 

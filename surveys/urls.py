@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from surveys import comment_views, views
+from surveys import comment_views, invitation_views, survey_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("s/<str:token>/", views.survey, name="survey"),
-    path("s/<str:token>/thanks/", views.survey_thanks, name="survey_thanks"),
+    path("s/<str:token>/", survey_views.survey, name="survey"),
+    path("s/<str:token>/thanks/", survey_views.survey_thanks, name="survey_thanks"),
     path("districts/<slug:slug>/campaigns/", views.campaigns, name="campaign_list"),
     path("districts/<slug:slug>/campaigns/new/", views.campaign_new, name="campaign_new"),
     path(
@@ -39,6 +39,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "districts/<slug:slug>/campaigns/<int:campaign_id>/flyer/",
         views.campaign_flyer,
         name="campaign_flyer",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/",
+        invitation_views.campaign_invitations,
+        name="campaign_invitations",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/remind/",
+        invitation_views.campaign_remind,
+        name="campaign_remind",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/retry/",
+        invitation_views.campaign_invitations_retry,
+        name="campaign_invitations_retry",
+    ),
+    path(
+        "districts/<slug:slug>/campaigns/<int:campaign_id>/invitations/remove/",
+        invitation_views.campaign_invitation_remove,
+        name="campaign_invitation_remove",
     ),
     path(
         "districts/<slug:slug>/campaigns/<int:campaign_id>/qr.svg",

@@ -26,6 +26,9 @@ class CampaignWaitingPage(PageModel):
     participation: Participation | None
     stage_label: str
     now: dt.datetime
+    # Whether the reader runs the campaign (a principal reads it, issue 15): the links to manage
+    # and close it.
+    runs_campaign: bool
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,14 @@ class CampaignDashboardPage(PageModel):
     results: CampaignResults
     reads_staff_voice: bool
     now: dt.datetime
+    runs_campaign: bool
 
     def context(self) -> dict[str, Any]:
         return {
             **self.results.context(),
             "now": self.now,
             "reads_staff_voice": self.reads_staff_voice,
+            "runs_campaign": self.runs_campaign,
         }
 
 
@@ -49,9 +54,11 @@ def campaign_page(
     *, campaign: Campaign, user: User, now: dt.datetime
 ) -> CampaignWaitingPage | CampaignDashboardPage:
     """The page of `campaign` (from campaign_for; its district loaded) as `user` sees it. The
-    scores (2 queries), then the waiting page, or campaign_results_of's four queries and the
+    scores (2 queries) and the user's memberships (1: a principal sees their own school only,
+    campaign_scores_for), then the waiting page, or campaign_results_of's four queries and the
     reader's leadership (one, when the campaign asks for comments)."""
-    scores = selectors.campaign_scores(campaign=campaign)
+    scores = selectors.campaign_scores_for(user=user, campaign=campaign)
+    runs_campaign = scores.only_school is None
     if not scores.results_ready:
         return CampaignWaitingPage(
             campaign=campaign,
@@ -59,6 +66,7 @@ def campaign_page(
             participation=scores.participation,
             stage_label=STAGE_LABELS[scores.stage],
             now=now,
+            runs_campaign=runs_campaign,
         )
     results = campaign_results_of(campaign=campaign, scores=scores)
     return CampaignDashboardPage(
@@ -66,4 +74,5 @@ def campaign_page(
         reads_staff_voice=campaign.asks_comments
         and is_leader_of(user=user, district=campaign.district),
         now=now,
+        runs_campaign=runs_campaign,
     )

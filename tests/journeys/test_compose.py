@@ -61,6 +61,22 @@ def test_production_secrets_are_not_in_the_compose_file(compose: dict[str, Any])
     assert environment["DEBUG"] == "false"
 
 
+def test_mailpit_catches_every_mail_and_shows_it_on_the_hosts_loopback(
+    compose: dict[str, Any],
+) -> None:
+    mailpit = compose["services"]["mailpit"]
+    assert mailpit["image"].startswith("axllent/mailpit:")
+    assert "healthcheck" in mailpit
+    # Its web page holds personal survey links: published on the host's loopback only.
+    assert mailpit["ports"] == ["127.0.0.1:${MAILPIT_PORT:-8025}:8025"]
+    environment = compose["services"]["web"]["environment"]
+    assert environment["EMAIL_HOST"] == "${EMAIL_HOST:-mailpit}"
+    assert environment["EMAIL_PORT"] == "${EMAIL_PORT:-1025}"
+    assert compose["services"]["worker"]["environment"] == environment
+    for name in ("web", "worker"):
+        assert compose["services"][name]["depends_on"]["mailpit"]["condition"] == "service_healthy"
+
+
 def test_the_database_runs_with_the_settings_the_benchmarks_measured(
     compose: dict[str, Any],
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -167,3 +168,66 @@ def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
         "WARNING",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- email (issue 15) ----------------------------------------------------------------------------
+
+PRINT_MAILER = "import json; from django.conf import settings; print(json.dumps(settings.MAILERS))"
+
+
+def mailer_of(env: Mapping[str, str | None]) -> dict[str, Any]:
+    result = run_django(env, "shell", "-c", PRINT_MAILER)
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout.strip().splitlines()[-1])["default"])
+
+
+def test_the_embedded_mode_writes_mails_as_files_under_var() -> None:
+    mailer = mailer_of({key: None for key in PRODUCTION_ENV} | {"EMAIL_HOST": None})
+    assert mailer["BACKEND"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert mailer["OPTIONS"]["file_path"] == str(ROOT / "var" / "mail")
+
+
+def test_email_host_sends_through_smtp_with_the_environments_settings() -> None:
+    mailer = mailer_of(
+        {
+            **PRODUCTION_ENV,
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_PORT": "2525",
+            "EMAIL_HOST_USER": "journeys",
+            "EMAIL_HOST_PASSWORD": "app-password",
+            "EMAIL_USE_TLS": "true",
+        }
+    )
+    assert mailer == {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": "smtp.example.org",
+            "port": 2525,
+            "username": "journeys",
+            "password": "app-password",
+            "use_tls": True,
+            "use_ssl": False,
+            "timeout": 20,
+        },
+    }
+
+
+def test_production_without_email_host_uses_the_machines_own_smtp_server() -> None:
+    """Never files in production: a mail that cannot go shows as not delivered on the page."""
+    mailer = mailer_of({**PRODUCTION_ENV, "EMAIL_HOST": None})
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]) == ("localhost", 25)
+
+
+def test_tls_and_ssl_together_stop_the_app_naming_them() -> None:
+    result = run_django(
+        {
+            **PRODUCTION_ENV,
+            "EMAIL_HOST": "smtp.example.org",
+            "EMAIL_USE_TLS": "true",
+            "EMAIL_USE_SSL": "true",
+        },
+        "check",
+    )
+    assert result.returncode != 0
+    assert "EMAIL_USE_TLS and EMAIL_USE_SSL are exclusive" in result.stderr

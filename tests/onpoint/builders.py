@@ -1,6 +1,6 @@
 """Builders for the Onpoint engine's database tests: campaigns, responses, answer sheets.
 
-Responses are stored with the scores that surveys.services.response_score_fields computes
+Responses are stored with the scores that surveys.response_row.response_score_fields computes
 (method section 3), exactly as a submission or an import stores them.
 """
 

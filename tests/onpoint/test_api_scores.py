@@ -289,9 +289,10 @@ def test_the_scores_endpoint_makes_the_same_queries_for_3_or_30_groups(
     rescore.campaign_rescore(campaign=campaign)
     client.force_login(leader_of_maple)
     # 1 session, 2 user, 3 the campaign among the user's districts (with its district),
-    # 4 its CampaignResult with the benchmark version, 5 its GroupScore rows, then journeys'
-    # audit middleware: 6 the campaign's district slug, 7 the record of the read.
-    with django_assert_num_queries(7):
+    # 4 its CampaignResult with the benchmark version, 5 its GroupScore rows, 6 the user's
+    # memberships of the district (a principal sees one school), then journeys' audit
+    # middleware: 7 the campaign's district slug, 8 the record of the read.
+    with django_assert_num_queries(8):
         body = client.get(scores_url(campaign)).json()
     assert len(body["by_school"]) == n_schools
 

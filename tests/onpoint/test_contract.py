@@ -20,8 +20,8 @@ from django.test import Client
 from django.utils import timezone
 
 from districts.models import District, School
+from surveys.campaigns import campaign_create
 from surveys.models import Campaign
-from surveys.services import campaign_create
 from tests.factories import DistrictFactory
 from tests.onpoint import reference
 

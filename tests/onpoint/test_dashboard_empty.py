@@ -138,14 +138,17 @@ def test_the_results_pages_read_a_fixed_number_of_queries(
     running = campaign_of(year_one, name="Running survey", expected_responses=30)
     client = signed_in(leader_of_maple)
     # 1 session, 2 user, 3 the district (district_for), 4 the campaign, 5 its result and 6 its
-    # group scores (campaign_scores), 7-8 the district's campaigns and their whole scores, 9-10
-    # the benchmark version and its rows, 11 the districts for the header's switcher, 12 the
-    # audit log's row, 13 whether the user leads the district (the staff comments link, issue 16)
-    with django_assert_num_queries(13):
+    # group scores (campaign_scores), 7 the user's memberships of the district (the school a
+    # principal is kept to, campaign_scores_for, issue 15), 8-9 the district's campaigns and
+    # their whole scores, 10-11 the benchmark version and its rows, 12 the districts for the
+    # header's switcher, 13 the audit log's row, 14 whether the user leads the district (the
+    # staff comments link, issue 16)
+    with django_assert_num_queries(14):
         assert client.get(dashboard_url(released)).status_code == 200
     # 1 session, 2 user, 3 the district, 4 the campaign, 5 the counts by school and 6 the
-    # district's schools (participation), 7 the switcher, 8 the audit log's row
-    with django_assert_num_queries(8):
+    # district's schools (participation), 7 the user's memberships (campaign_scores_for), 8 the
+    # switcher, 9 the audit log's row
+    with django_assert_num_queries(9):
         assert client.get(dashboard_url(running)).status_code == 200
     for index in range(4):
         scored(
@@ -153,5 +156,5 @@ def test_the_results_pages_read_a_fixed_number_of_queries(
             [(uniform(3), "coach", None)] * 5,
         )
     benchmark_rebuild.benchmarks_rebuild()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(dashboard_url(released)).status_code == 200

@@ -201,14 +201,16 @@ def test_a_released_campaign_gets_its_dashboard_with_the_stored_scores(
 ) -> None:
     campaign = Campaign.objects.select_related("district", "instrument").get(pk=world.campaign.pk)
 
-    # The scores: the result and the group scores (2); campaign_results_of: the district's
-    # campaigns and their whole scores (2), the version and its benchmarks (2); the reader's
-    # leadership, since the campaign asks for comments (1).
+    # The scores: the result and the group scores (2), the reader's memberships (the school a
+    # principal is kept to, campaign_scores_for, issue 15) (1); campaign_results_of: the
+    # district's campaigns and their whole scores (2), the version and its benchmarks (2); the
+    # reader's leadership, since the campaign asks for comments (1).
     page, n_queries = counted(
         lambda: campaign_page(campaign=campaign, user=leader_of_maple, now=timezone.now())
     )
 
-    assert n_queries == 7
+    assert n_queries == 8
+    assert page.runs_campaign
     assert isinstance(page, CampaignDashboardPage)
     stored = GroupScore.objects.get(campaign=campaign, breakdown="whole").onpoint
     assert page.results.onpoint.value == stored
@@ -234,9 +236,9 @@ def test_an_open_campaign_gets_the_waiting_page_with_counts_only(
 
 
 def test_the_csv_of_a_released_campaign_has_its_scores_and_an_open_ones_its_counts(
-    world: World, maple: District
+    world: World, maple: District, leader_of_maple: Any
 ) -> None:
-    released = campaign_csv(campaign=world.campaign)
+    released = campaign_csv(campaign=world.campaign, user=leader_of_maple)
     assert released.filename == f"maple-valley-campaign-{world.campaign.pk}-scores.csv"
     assert released.rows[0] == list(CSV_COLUMNS)
     stored = GroupScore.objects.get(campaign=world.campaign, breakdown="whole").onpoint
@@ -246,7 +248,10 @@ def test_the_csv_of_a_released_campaign_has_its_scores_and_an_open_ones_its_coun
 
     open_now = campaign_of(maple, expected_responses=8)
     store(open_now, [(uniform(3), "teacher", None)] * 2)
-    counts = campaign_csv(campaign=Campaign.objects.select_related("district").get(pk=open_now.pk))
+    counts = campaign_csv(
+        campaign=Campaign.objects.select_related("district").get(pk=open_now.pk),
+        user=leader_of_maple,
+    )
     assert counts.filename == f"maple-valley-campaign-{open_now.pk}-responses.csv"
     assert counts.rows[0] == list(PARTICIPATION_COLUMNS)
     assert counts.rows[1][:3] == [ALL_SCHOOLS, "2", "8"]

@@ -22,8 +22,8 @@ from onpoint import benchmark_rebuild, charts, rescore
 from onpoint.exports import PARTICIPATION_COLUMNS
 from onpoint.method.structure import REASON_COMPLEMENTARY
 from onpoint.models import CampaignResult, GroupScore
+from surveys.campaigns import CLOSED_DATES_LOCKED
 from surveys.models import Campaign
-from surveys.services import CLOSED_DATES_LOCKED
 from tests.factories import SchoolFactory
 from tests.onpoint.builders import campaign_of, store
 from tests.onpoint.pages_world import (

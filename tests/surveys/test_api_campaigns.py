@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from districts.models import District
 from surveys import api as surveys_api
-from surveys import services
+from surveys import campaigns
+from surveys.campaigns import CLOSED_DATES_LOCKED
 from surveys.models import Campaign
-from surveys.services import CLOSED_DATES_LOCKED
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of
 
@@ -84,7 +84,7 @@ def test_closing_before_opening_is_refused(leader_of_maple: Any) -> None:
         closes_at="2026-03-02T08:00:00Z",
     )
     assert refused.status_code == 400
-    assert refused.json() == {"closes_at": [services.CLOSES_BEFORE_OPENS]}
+    assert refused.json() == {"closes_at": [campaigns.CLOSES_BEFORE_OPENS]}
 
 
 def test_the_list_shows_only_the_callers_districts_in_a_fixed_number_of_queries(
@@ -192,7 +192,7 @@ def test_the_opening_time_is_fixed_once_responses_arrive(
         content_type="application/json",
     )
     assert patched.status_code == 400
-    assert patched.json() == {"opens_at": [services.OPENS_AT_LOCKED]}
+    assert patched.json() == {"opens_at": [campaigns.OPENS_AT_LOCKED]}
 
 
 def test_put_and_delete_are_not_offered(leader_of_maple: Any, maple_campaign: Campaign) -> None:

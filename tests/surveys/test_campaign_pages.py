@@ -254,13 +254,15 @@ def test_the_manage_page_reads_a_fixed_number_of_queries(
     # 1 session, 2 user, 3 the district (district_for), 4 the campaign with its district and
     # instrument, 5 the counts by school and 6 the district's schools (participation), 7 the
     # schools of the expected-responses form, 8 the districts for the header's switcher, 9 the
-    # audit log's row, 10 whether the user leads the district (the staff comments link, issue 16)
-    with django_assert_num_queries(10):
+    # audit log's row, 10 whether the user leads the district (the staff comments link, issue 16),
+    # 11 whether the user runs the district's campaigns (a principal does not, issue 15), 12 the
+    # invitation tallies with their schools (none: nothing more about invitations)
+    with django_assert_num_queries(12):
         client.get(manage_url(maple_campaign))
     for index in range(5):
         school = School.objects.create(district=maple_campaign.district, name=f"School {index}")
         ResponseFactory.create_batch(2, campaign=maple_campaign, school=school)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         client.get(manage_url(maple_campaign))
 
 
@@ -415,15 +417,17 @@ def test_the_new_campaign_form_reads_a_fixed_number_of_queries(
             closes_at=dt.datetime(2026, 12, 15, 17, tzinfo=PACIFIC),
         )
     client = signed_in(leader_of_maple)
-    # 1 session, 2 user, 3 the district (district_for), 4 the districts for the header's
-    # switcher, 5 the audit log's row
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 the district (district_for), 4 whether the user runs its campaigns (a
+    # principal does not, issue 15), 5 the districts for the header's switcher, 6 the audit log's
+    # row
+    with django_assert_num_queries(6):
         client.get(reverse("campaign_new", args=["maple-valley"]))
-    # Asking first: 1 session, 2 user, 3 the district, 4-6 the form's check that the campaign
-    # closes after it opens (the model's constraint, in a savepoint), 7 the campaigns open at the
-    # same time with their district (campaigns_overlapping: one query for the three), 8 the
-    # switcher
-    with django_assert_num_queries(8):
+    # Asking first: 1 session, 2 user, 3 the district, 4 whether the user runs its campaigns, 5-7
+    # the form's check that the campaign closes after it opens (the model's constraint, in a
+    # savepoint), 8-10 its check that the link mode is shared, personal or both (issue 15), 11 the
+    # campaigns open at the same time with their district (campaigns_overlapping: one query for
+    # the three), 12 the switcher
+    with django_assert_num_queries(12):
         asked = _new(client, opens_at="2026-12-10T08:00", closes_at="2026-12-20T17:00")
     assert asked.status_code == 200
     assert asked.content.decode().count("Survey ") >= 3

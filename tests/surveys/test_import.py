@@ -12,9 +12,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from surveys import api as surveys_api
-from surveys import instrument_v1, services
+from surveys import instrument_v1, response_import, services
 from surveys.models import Campaign, Response
-from surveys.services import responses_import
+from surveys.response_import import responses_import
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,9 @@ def test_a_file_with_one_bad_row_among_1000_stores_nothing_and_names_the_line(
     rows[611][2] = "7"  # the 612th data row: line 613 of the file, after the header
     report = responses_import(campaign=closed_campaign, lines=io.StringIO(csv_text(rows)))
     assert report.created == 0
-    assert report.errors == [(613, services.IMPORT_BAD_ANSWER.format(code="vision_1", cell="7"))]
+    assert report.errors == [
+        (613, response_import.IMPORT_BAD_ANSWER.format(code="vision_1", cell="7"))
+    ]
     assert not Response.objects.exists()
 
     rows[611][2] = "3"  # corrected
@@ -70,9 +72,9 @@ def test_every_bad_row_is_reported_with_its_problems(maple_campaign: Campaign) -
         (4, services.UNKNOWN_SCHOOL.format(school="Oak Middle School")),
         (
             6,
-            services.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[3], cell="x")
+            response_import.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[3], cell="x")
             + " "
-            + services.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[4], cell="0"),
+            + response_import.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[4], cell="0"),
         ),
     ]
     assert not Response.objects.exists()
@@ -81,7 +83,7 @@ def test_every_bad_row_is_reported_with_its_problems(maple_campaign: Campaign) -
 def test_a_row_of_the_wrong_length_is_named(maple_campaign: Campaign) -> None:
     text = csv_text([good_row(1)]) + "teacher,\r\n"
     report = responses_import(campaign=maple_campaign, lines=io.StringIO(text))
-    assert report.errors == [(3, services.IMPORT_ROW_LENGTH.format(found=2, expected=29))]
+    assert report.errors == [(3, response_import.IMPORT_ROW_LENGTH.format(found=2, expected=29))]
 
 
 def test_a_bad_header_is_line_1(maple_campaign: Campaign) -> None:
@@ -92,16 +94,16 @@ def test_a_bad_header_is_line_1(maple_campaign: Campaign) -> None:
     assert report.errors == [
         (
             1,
-            services.IMPORT_MISSING_COLUMNS.format(columns="supportive_3")
+            response_import.IMPORT_MISSING_COLUMNS.format(columns="supportive_3")
             + " "
-            + services.IMPORT_UNKNOWN_COLUMNS.format(columns="supportive_4"),
+            + response_import.IMPORT_UNKNOWN_COLUMNS.format(columns="supportive_4"),
         )
     ]
 
 
 def test_an_empty_file_is_refused(maple_campaign: Campaign) -> None:
     report = responses_import(campaign=maple_campaign, lines=io.StringIO(""))
-    assert report.errors == [(1, services.IMPORT_EMPTY_FILE)]
+    assert report.errors == [(1, response_import.IMPORT_EMPTY_FILE)]
 
 
 def test_scores_roles_schools_and_no_answers_are_stored_as_in_the_file(
@@ -182,9 +184,9 @@ def test_the_command_reports_every_bad_line_and_fails(
             "import_responses", str(path), "--campaign", str(closed_campaign.pk), stderr=stderr
         )
     assert f"line 11: {services.ROLE_REQUIRED}" in stderr.getvalue()
-    assert "line 101: " + services.IMPORT_BAD_ANSWER.format(code="supportive_2", cell="9") in (
-        stderr.getvalue()
-    )
+    assert "line 101: " + response_import.IMPORT_BAD_ANSWER.format(
+        code="supportive_2", cell="9"
+    ) in (stderr.getvalue())
     assert not Response.objects.exists()
 
 
@@ -203,7 +205,7 @@ def test_a_file_that_is_not_utf8_is_named(closed_campaign: Campaign, tmp_path: P
         call_command(
             "import_responses", str(path), "--campaign", str(closed_campaign.pk), stderr=stderr
         )
-    assert services.IMPORT_NOT_UTF8 in stderr.getvalue()
+    assert response_import.IMPORT_NOT_UTF8 in stderr.getvalue()
     assert not Response.objects.exists()
 
 
@@ -320,7 +322,7 @@ def test_a_cell_that_is_not_one_digit_from_1_to_5_is_named_by_line_and_column(
             "import_responses", str(path), "--campaign", str(maple_campaign.pk), stderr=stderr
         )
     assert stderr.getvalue() == (
-        "line 3: " + services.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
+        "line 3: " + response_import.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
     )
     assert not Response.objects.exists()
 

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from districts.models import District
-from surveys import services, views
+from surveys import campaigns, views
 from surveys.models import Campaign, Response
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of, every_answer
@@ -256,8 +256,9 @@ def test_the_campaign_list_shows_stage_status_and_rate_in_a_fixed_number_of_quer
         ResponseFactory.create_batch(n, campaign=campaign)
     client = signed_in(leader_of_maple)
     # 1 session, 2 user, 3 the district (district_for), 4 the campaigns with their response
-    # counts, 5 the districts for the header's switcher, 6 the audit log's row
-    with django_assert_num_queries(6):
+    # counts, 5 whether the user runs campaigns (a principal's rows link to the results), 6 the
+    # districts for the header's switcher, 7 the audit log's row
+    with django_assert_num_queries(7):
         page = client.get("/districts/maple-valley/campaigns/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -295,7 +296,7 @@ def test_a_campaign_that_closes_before_it_opens_is_refused_on_the_form(
         {"name": "Backwards", "opens_at": "2026-03-20T08:00", "closes_at": "2026-03-02T08:00"},
     )
     assert refused.status_code == 200
-    assert services.CLOSES_BEFORE_OPENS in refused.content.decode()
+    assert campaigns.CLOSES_BEFORE_OPENS in refused.content.decode()
     assert not Campaign.objects.exists()
 
 

@@ -11,8 +11,8 @@ import pytest
 from onpoint import tasks
 from onpoint.models import GroupScore
 from surveys import queueing
+from surveys.campaigns import campaign_update
 from surveys.models import Campaign
-from surveys.services import campaign_update
 from tests.onpoint.builders import respond, uniform
 
 pytestmark = pytest.mark.django_db

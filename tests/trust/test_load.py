@@ -18,7 +18,7 @@ import pytest
 
 from onpoint.method.scoring import Score
 from onpoint.models import GroupScore
-from surveys import services
+from surveys import campaigns
 from surveys.models import Campaign, Response
 from tests.onpoint.builders import campaign_of, district_named, uniform
 from tests.onpoint.test_worker import Broker, database_url
@@ -95,7 +95,7 @@ def test_200_teachers_at_once_are_200_responses_and_replaying_them_adds_none(
     # Method 1.1: nothing is scored while the campaign is open; closing it releases the scores.
     assert onpoint_of(campaign) is None
     closing = time.monotonic()
-    services.campaign_close(campaign=campaign)
+    campaigns.campaign_close(campaign=campaign)
 
     def scored() -> bool:
         onpoint = onpoint_of(campaign)

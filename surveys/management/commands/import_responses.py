@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from surveys.models import Campaign
-from surveys.services import responses_import
+from surveys.response_import import responses_import
 
 NO_SUCH_CAMPAIGN = "No campaign with id {id}."
 NO_SUCH_FILE = "Cannot read {path}: {error}"
