@@ -32,6 +32,39 @@ def id_batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
+def _results_changed(campaigns: list[Campaign], *, now: dt.datetime) -> list[CampaignResult]:
+    """The campaigns' stored results whose ranks or landmarks differ from what the current
+    benchmark version and their districts' campaigns give now, with the new values set."""
+    version = benchmark_version_latest()
+    facts_by_district = district_campaign_facts({c.district_id for c in campaigns}, now=now)
+    facts_by_id = {
+        facts.campaign_id: facts
+        for district_facts in facts_by_district.values()
+        for facts in district_facts
+    }
+    benchmarks = version_benchmarks(version, {facts.stage for facts in facts_by_id.values()})
+    results = {
+        r.campaign_id: r
+        for r in CampaignResult.objects.filter(campaign_id__in=[c.pk for c in campaigns])
+    }
+    changed = []
+    for campaign in campaigns:
+        facts = facts_by_id.get(campaign.pk)
+        result = results.get(campaign.pk)
+        if facts is None or result is None:
+            continue
+        standing = campaign_standing(
+            facts, facts_by_district[campaign.district_id], benchmarks[facts.stage]
+        )
+        fields = _result_fields(standing, version)
+        if _result_differs(result, fields):
+            for name, value in fields.items():
+                setattr(result, name, value)
+            result.computed_at = timezone.now()
+            changed.append(result)
+    return changed
+
+
 def campaign_results_refresh(
     *,
     campaign_ids: Iterable[int] | None = None,
@@ -59,33 +92,7 @@ def campaign_results_refresh(
                 .filter(pk__in=batch)
                 .order_by("pk")
             )
-            version = benchmark_version_latest()
-            facts_by_district = district_campaign_facts({c.district_id for c in campaigns}, now=now)
-            facts_by_id = {
-                facts.campaign_id: facts
-                for district_facts in facts_by_district.values()
-                for facts in district_facts
-            }
-            stages = {facts.stage for facts in facts_by_id.values()}
-            benchmarks = version_benchmarks(version, stages)
-            results = {
-                r.campaign_id: r for r in CampaignResult.objects.filter(campaign_id__in=batch)
-            }
-            to_update = []
-            for campaign in campaigns:
-                facts = facts_by_id.get(campaign.pk)
-                result = results.get(campaign.pk)
-                if facts is None or result is None:
-                    continue
-                standing = campaign_standing(
-                    facts, facts_by_district[campaign.district_id], benchmarks[facts.stage]
-                )
-                fields = _result_fields(standing, version)
-                if _result_differs(result, fields):
-                    for name, value in fields.items():
-                        setattr(result, name, value)
-                    result.computed_at = timezone.now()
-                    to_update.append(result)
+            to_update = _results_changed(campaigns, now=now)
             # Delete and insert in this transaction: bulk_update's CASE WHEN over a national
             # refresh cost seconds to build (issue 13).
             results_replace(to_update)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from surveys.api import CampaignViewSet, InstrumentCurrentView, SurveyResponseView
+from surveys.api import CampaignViewSet, InstrumentCurrentView
+from surveys.response_api import SurveyResponseView
 
 router = SimpleRouter()
 router.register("campaigns", CampaignViewSet, basename="campaign")

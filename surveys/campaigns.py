@@ -158,20 +158,16 @@ def campaign_update(
         closes_at=campaign.closes_at,
         exclude_from_benchmarks=campaign.exclude_from_benchmarks,
     )
-    if name is not _UNSET:
-        campaign.name = name.strip()
     _campaign_dates_set(campaign, opens_at=opens_at, closes_at=closes_at)
-    if expected_responses is not _UNSET:
-        campaign.expected_responses = expected_responses
-    if exclude_from_benchmarks is not _UNSET:
-        campaign.exclude_from_benchmarks = exclude_from_benchmarks
-    if asks_comments is not _UNSET and not campaign.is_closed():
-        # Once closed, the survey asked what it asked.
-        campaign.asks_comments = asks_comments
-    if link_mode is not _UNSET:
-        campaign.link_mode = link_mode
-    if reminder_at is not _UNSET:
-        campaign.reminder_at = reminder_at
+    _campaign_fields_set(
+        campaign,
+        name=name,
+        expected_responses=expected_responses,
+        exclude_from_benchmarks=exclude_from_benchmarks,
+        asks_comments=asks_comments,
+        link_mode=link_mode,
+        reminder_at=reminder_at,
+    )
     if campaign.closes_at <= campaign.opens_at:
         raise ValidationError({"closes_at": CLOSES_BEFORE_OPENS})
     # A reminder time is checked when it is set, not at every later edit (once sent, it is past).
@@ -193,6 +189,17 @@ def campaign_update(
         # The stage, the eligibility for benchmarks or the closing changed.
         queueing.campaign_refresh_request(campaign.pk)
     return campaign
+
+
+def _campaign_fields_set(campaign: Campaign, **fields: Any) -> None:
+    """Set the fields given (not _UNSET) on the locked campaign, but never what its survey asked
+    once it has closed."""
+    for name, value in fields.items():
+        if value is _UNSET:
+            continue
+        if name == "asks_comments" and campaign.is_closed():
+            continue  # Once closed, the survey asked what it asked.
+        setattr(campaign, name, value.strip() if name == "name" else value)
 
 
 def _campaign_change_record(

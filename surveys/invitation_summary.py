@@ -76,28 +76,9 @@ def invitation_summary(*, campaign: Campaign, now: dt.datetime | None = None) ->
     delivery = dict.fromkeys(Delivery.values, 0)
     failed: list[FailedInvitation] = []
     if tallies and not final:
-        for school_id, state, n in (
-            Invitation.objects.filter(campaign=campaign)
-            .values_list("school_id", "delivery")
-            .annotate(n=Count("pk"))
-            .order_by()
-            .values_list("school_id", "delivery", "n")
-        ):
-            left[school_id] = left.get(school_id, 0) + n
-            delivery[state] += n
+        left, delivery = _invitations_left(campaign)
         if not closed and delivery[Delivery.FAILED]:
-            failed = [
-                FailedInvitation(
-                    id=row.pk,
-                    email=row.email,
-                    school=row.school.name if row.school else None,
-                    failures=row.failures,
-                    error=row.error,
-                )
-                for row in Invitation.objects.filter(campaign=campaign, delivery=Delivery.FAILED)
-                .select_related("school")
-                .order_by("email")
-            ]
+            failed = _failed_invitations(campaign)
     by_school = sorted(
         (
             SchoolInvitations(
@@ -128,3 +109,35 @@ def invitation_summary(*, campaign: Campaign, now: dt.datetime | None = None) ->
 
 def link_mode_label(mode: str) -> str:
     return LinkMode(mode).label
+
+
+def _invitations_left(campaign: Campaign) -> tuple[dict[int | None, int], dict[str, int]]:
+    """The invitations not yet used, by school and by delivery state (one query)."""
+    left: dict[int | None, int] = {}
+    delivery = dict.fromkeys(Delivery.values, 0)
+    for school_id, state, n in (
+        Invitation.objects.filter(campaign=campaign)
+        .values_list("school_id", "delivery")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("school_id", "delivery", "n")
+    ):
+        left[school_id] = left.get(school_id, 0) + n
+        delivery[state] += n
+    return left, delivery
+
+
+def _failed_invitations(campaign: Campaign) -> list[FailedInvitation]:
+    """The invitations whose mail could not be delivered, for the leader to correct (one query)."""
+    return [
+        FailedInvitation(
+            id=row.pk,
+            email=row.email,
+            school=row.school.name if row.school else None,
+            failures=row.failures,
+            error=row.error,
+        )
+        for row in Invitation.objects.filter(campaign=campaign, delivery=Delivery.FAILED)
+        .select_related("school")
+        .order_by("email")
+    ]

@@ -216,23 +216,31 @@ def response_submit(
         submitted_on=timezone.localdate(now),
         **fields,
     )
-    personal = invitation not in (None, "")
-    if comments or personal:
-        # The invitation and the comments go in the response's transaction: a retried submission
-        # stores them once, and a used link rolls the response back.
-        with transaction.atomic():
-            created = response_insert_once(response)
-            if created and personal and not invitation_consume(campaign=campaign, token=invitation):
-                raise InvitationUsed()
-            if created and comments:
-                comments_create(campaign=campaign, comments=comments)
-    else:
-        # One statement: the unique (campaign, submission_id) constraint is the replay guard.
-        created = response_insert_once(response)
+    created = _response_store(response, comments=comments, invitation=invitation)
     if created:
         return response, True
     # A concurrent twin waits for the first insert to commit, then finds nothing to insert too.
     return Response.objects.get(campaign=campaign, submission_id=submission), False
+
+
+def _response_store(
+    response: Response, *, comments: Mapping[str, str] | None, invitation: object
+) -> bool:
+    """Insert the response unless its submission is already stored; True when it was inserted."""
+    personal = invitation not in (None, "")
+    if not (comments or personal):
+        # One statement: the unique (campaign, submission_id) constraint is the replay guard.
+        return response_insert_once(response)
+    # The invitation and the comments go in the response's transaction: a retried submission
+    # stores them once, and a used link rolls the response back.
+    with transaction.atomic():
+        created = response_insert_once(response)
+        campaign = response.campaign
+        if created and personal and not invitation_consume(campaign=campaign, token=invitation):
+            raise InvitationUsed()
+        if created and comments:
+            comments_create(campaign=campaign, comments=comments)
+    return created
 
 
 def instrument_item_codes(instrument: Instrument) -> list[str]:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from surveys import api as surveys_api
+from surveys import response_api as surveys_api
 from surveys import services
 from surveys.models import Campaign, Response
 from tests.surveys.conftest import campaign_of, every_answer

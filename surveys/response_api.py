@@ -1,0 +1,140 @@
+"""API v1's anonymous responses: one teacher's answers to a survey link, as the survey page takes
+them, under the same rate limit (surveys/rate_limit.py).
+
+Contract: ../shared/spec/api-v1.md. The view validates, calls surveys.services.response_submit,
+answers; nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from onpoint.method.structure import ROLES
+from surveys import rate_limit, services
+from surveys.selectors import campaign_by_token
+
+UNKNOWN_SURVEY = "Unknown survey link."
+ANSWERS_REQUIRED = "answers is required: an object of item codes to answers."
+BODY_NOT_AN_OBJECT = "The body must be a JSON object with role, school and answers."
+
+
+# --- anonymous responses -----------------------------------------------------------------------
+
+
+class SurveySubmitThrottle(BaseThrottle):
+    """DRF's door to the survey's one limit (surveys/rate_limit.py), which the page shares:
+    429 with Retry-After past THROTTLE_SURVEY_SUBMIT per address and survey link."""
+
+    retry_after: int | None = None
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        decision = rate_limit.request_allow(request._request, token=view.kwargs.get("token", ""))
+        self.retry_after = decision.retry_after
+        return decision.allowed
+
+    def wait(self) -> float | None:
+        return self.retry_after
+
+
+class SurveyResponseView(APIView):
+    """The one anonymous write: a response to an open campaign, by its link token.
+
+    No authentication at all (so no session, no CSRF, no account on the response). 201 when
+    stored, 200 when this submission_id was already stored (a retry), 4xx with a message that
+    says which input is wrong, and nothing stored.
+    """
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+    throttle_classes = [SurveySubmitThrottle]
+
+    @extend_schema(
+        request=inline_serializer(
+            "SurveyResponseRequest",
+            {
+                "role": serializers.ChoiceField(choices=list(ROLES)),
+                "school": serializers.CharField(allow_null=True, required=False),
+                "answers": serializers.DictField(child=serializers.IntegerField(allow_null=True)),
+                "submission_id": serializers.UUIDField(required=False),
+                "invitation": serializers.CharField(
+                    required=False,
+                    help_text=(
+                        "A personal link's token (its `i` parameter): the link is used up, "
+                        "and the answer is stored exactly as a shared link's."
+                    ),
+                ),
+            },
+        ),
+        responses={
+            201: inline_serializer(
+                "SurveyResponseStored",
+                {"status": serializers.CharField(), "submission_id": serializers.UUIDField()},
+            ),
+            200: OpenApiResponse(description="Already stored (same submission_id)."),
+            400: OpenApiResponse(description="Bad input: the message says which."),
+            403: OpenApiResponse(
+                description=(
+                    "The campaign has not opened yet, or it takes personal links only and "
+                    "none was sent."
+                )
+            ),
+            404: OpenApiResponse(description="Unknown survey link."),
+            410: OpenApiResponse(
+                description="The campaign is closed, or the personal link was already used."
+            ),
+        },
+    )
+    def post(self, request: Request, token: str) -> Response:
+        campaign = campaign_by_token(token)
+        if campaign is None:
+            raise NotFound(UNKNOWN_SURVEY)
+        body = request.data
+        if not isinstance(body, dict):
+            return _problem(BODY_NOT_AN_OBJECT, "bad_body", status.HTTP_400_BAD_REQUEST)
+        try:
+            services.campaign_open_check(campaign, timezone.now())
+            answers = body.get("answers")
+            if answers is None:
+                raise services.SurveyInputError("answers_required", ANSWERS_REQUIRED)
+            school = services.school_by_name(district=campaign.district, name=body.get("school"))
+            response, created = services.response_submit(
+                campaign=campaign,
+                answers=answers,
+                role=body.get("role"),
+                school=school,
+                submission_id=body.get("submission_id"),
+                invitation=body.get("invitation"),
+            )
+        except services.CampaignNotOpen as error:
+            code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
+            return _problem(error.message, error.code, code)
+        except services.InvitationUsed as error:
+            return _problem(error.message, error.code, status.HTTP_410_GONE)
+        except services.PersonalLinkRequired as error:
+            return _problem(error.message, error.code, status.HTTP_403_FORBIDDEN)
+        except services.SurveyInputError as error:
+            return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
+        # Nothing that identifies the stored row: no id, no date, only the caller's own id back.
+        return Response(
+            {
+                "status": "stored" if created else "already stored",
+                "submission_id": str(response.submission_id),
+            },
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+def _problem(message: str, code: str, http_status: int) -> Response:
+    return Response({"detail": message, "code": code}, status=http_status)
