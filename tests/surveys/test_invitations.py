@@ -186,7 +186,7 @@ def test_answering_through_the_link_stores_one_response_as_a_shared_link_answer(
     shared = Response.objects.get(
         pk=services.response_submit(
             campaign=personal,
-            answers=dict.fromkeys(response.answers, 4),
+            answers=dict.fromkeys(response.answers_by_code(), 4),
             role="teacher",
             school=None,
             submission_id=None,
