@@ -149,17 +149,6 @@ def may_run_campaigns(*, user: User, district: District) -> bool:
     return Membership.objects.filter(user=user, district=district, kind__in=RUNS_CAMPAIGNS).exists()
 
 
-def may_manage_team(*, user: User, district: District) -> bool:
-    """Staff and the district's leaders invite co-leaders and principals and remove them."""
-    if getattr(user, "is_staff", False):
-        return True
-    if not user.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=user, district=district, kind=Membership.Kind.LEADER
-    ).exists()
-
-
 def district_team(*, district: District) -> list[Membership]:
     """The district's memberships with their people and schools: leaders, principals (by
     school), consultants. One query."""

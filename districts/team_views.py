@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -23,12 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from districts import team
 from districts.forms import TeamInviteForm
+from districts.links import link_base
 from districts.models import District, Membership, MembershipInvitation
 from districts.selectors import (
     TEAM_LEADERS_ONLY,
     district_for,
     district_team,
-    may_manage_team,
+    is_leader_of,
     membership_invitations_pending,
 )
 
@@ -38,14 +38,9 @@ INVITATION_CANCELLED = "The invitation of {email} is cancelled: its link no long
 JOINED = "Welcome to {district}'s team."
 
 
-def link_base(request: HttpRequest) -> str:
-    """The address emailed links start with: PUBLIC_URL, else this request's own."""
-    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
-
-
 def _team_district(request: HttpRequest, slug: str) -> District:
     district = district_for(request.user, slug)
-    if not may_manage_team(user=request.user, district=district):
+    if not is_leader_of(user=request.user, district=district):
         raise PermissionDenied(TEAM_LEADERS_ONLY)
     return district
 

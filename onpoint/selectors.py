@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,8 +45,10 @@ from surveys.participation import (
 )
 
 
-def _no_responses() -> dict[str, Score]:
-    return {key: Score.suppressed(0, REASON_FEW_RESPONSES) for key in SCORE_KEYS}
+def _every_score(whole: Mapping[str, Score]) -> dict[str, Score]:
+    """Every score key of a campaign's stored whole-campaign scores; one not stored reads as
+    suppressed with no responses."""
+    return {key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS}
 
 
 def _landmarks_in_words(landmarks: dict[str, Landmark], stage: str) -> dict[str, LandmarkText]:
@@ -258,7 +260,7 @@ def _not_ready(campaign: Campaign, stage: str, *, released: bool) -> CampaignSco
         computed_at=None,
         recompute_pending=released,
         benchmark_version=None,
-        scores=_no_responses(),
+        scores=_every_score({}),
         percentile_ranks=dict.fromkeys(SCORE_KEYS),
         released=released,
         participation=participation,
@@ -287,9 +289,7 @@ def _campaign_scores_stored(campaign: Campaign) -> CampaignScores:
         # the campaign to another stage since its ranks were computed.
         recompute_pending=campaign.scores_dirty or result.stage != stage,
         benchmark_version=result.benchmark_version,
-        scores={
-            key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS
-        },
+        scores=_every_score(whole),
         percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
         by_school=_groups(rows, GroupScore.Breakdown.SCHOOL),
         by_role=_groups(rows, GroupScore.Breakdown.ROLE),
@@ -373,7 +373,7 @@ def _counts_only_summary(campaign: Campaign, *, released: bool) -> CampaignSumma
         computed_at=None,
         recompute_pending=released,
         benchmark_version_id=None,
-        scores=_no_responses(),
+        scores=_every_score({}),
         percentile_ranks=dict.fromkeys(SCORE_KEYS),
         landmarks={},
         alignment_gap=None,
@@ -393,9 +393,7 @@ def _released_summary(
         computed_at=result.computed_at,
         recompute_pending=campaign.scores_dirty or result.stage != stage,
         benchmark_version_id=result.benchmark_version_id,
-        scores={
-            key: whole.get(key, Score.suppressed(0, REASON_FEW_RESPONSES)) for key in SCORE_KEYS
-        },
+        scores=_every_score(whole),
         percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
         landmarks=_landmarks_of_json(result.landmarks, result.stage),
         alignment_gap=result.alignment.get("gap"),

@@ -8,22 +8,10 @@ with exponential backoff. In the embedded mode (no broker) the same tasks run ea
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from districts.task_options import RELIABLE
 from onpoint import benchmark_rebuild, queueing, release, rescore
-
-RELIABLE: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 8,
-}
 
 
 @shared_task(

@@ -101,8 +101,8 @@ def _campaign_links_check(
 
 
 _UNSET: Any = object()
-# The fields whose change the audit log names.
-_AUDITED_FIELDS = (
+# What a leader may change on a campaign: the form's fields, and the changes the audit log names.
+CAMPAIGN_EDITABLE = (
     "name",
     "opens_at",
     "closes_at",
@@ -151,7 +151,7 @@ def campaign_update(
     erases the invited addresses in this transaction (surveys.invitation_erasure).
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    tracked = {name: getattr(campaign, name) for name in _AUDITED_FIELDS}
+    tracked = {name: getattr(campaign, name) for name in CAMPAIGN_EDITABLE}
     was_closed = campaign.is_closed()
     before = Campaign(
         opens_at=campaign.opens_at,
@@ -207,7 +207,7 @@ def _campaign_change_record(
 ) -> None:
     """The audit log's line for a change, and the erasure of the invited addresses when the
     change closed the campaign (in the caller's transaction)."""
-    changed = [name for name in _AUDITED_FIELDS if getattr(campaign, name) != tracked[name]]
+    changed = [name for name in CAMPAIGN_EDITABLE if getattr(campaign, name) != tracked[name]]
     closing = not was_closed and campaign.is_closed()
     if changed:
         audit_change(

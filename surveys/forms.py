@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from districts.models import School
 from onpoint.method.structure import ROLES
 from surveys import texts
-from surveys.campaigns import CLOSES_BEFORE_OPENS, REMINDER_OUTSIDE
+from surveys.campaigns import CAMPAIGN_EDITABLE, CLOSES_BEFORE_OPENS, REMINDER_OUTSIDE
 from surveys.comments import COMMENT_FIELDS, COMMENT_MAX_LENGTH, comment_text_clean
 from surveys.invitation_lists import INVITE_LIMIT, INVITE_NOT_UTF8
 from surveys.models import Campaign, Instrument, LinkMode
@@ -318,16 +318,7 @@ class CampaignForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "opens_at",
-            "closes_at",
-            "expected_responses",
-            "exclude_from_benchmarks",
-            "asks_comments",
-            "link_mode",
-            "reminder_at",
-        ]
+        fields = list(CAMPAIGN_EDITABLE)
         labels = {
             "name": "Name",
             "opens_at": "Opens at",

@@ -7,22 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from districts.links import link_base
 from districts.selectors import CAMPAIGNS_NOT_ALLOWED
 from surveys.invitation_lists import InvitationError, entries_from_json
 from surveys.invitation_summary import invitation_summary
 from surveys.invitations import invitations_add
 from surveys.models import Campaign, LinkMode
 from surveys.reminders import reminders_request
-
-
-def _link_base(request: Request) -> str:
-    return settings.PUBLIC_URL or request._request.build_absolute_uri("/").rstrip("/")
 
 
 def invitations_json(campaign: Campaign) -> dict[str, Any]:
@@ -203,7 +199,7 @@ def invitations_post(request: Request, campaign: Campaign) -> Response:
             campaign=campaign,
             entries=entries_from_json(request.data),
             by=request.user,
-            link_base=_link_base(request),
+            link_base=link_base(request._request),
         )
     except InvitationError as error:
         return _refused(error)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from districts.links import link_base
 from districts.models import District
 from surveys import invitations, reminders
 from surveys.forms import InvitationListForm
@@ -31,11 +32,6 @@ INVITATIONS_NONE_NEW = "Every address of the list was already invited: nothing n
 REMINDER_STARTED = "A reminder is on its way to the {n} invited who have not answered."
 RETRY_STARTED = "{n} mail(s) are being sent again."
 INVITATION_REMOVED = "The address is taken back: it no longer counts as invited."
-
-
-def _link_base(request: HttpRequest) -> str:
-    """The address a mailed link starts with: PUBLIC_URL, else this page's own."""
-    return settings.PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
 
 
 def _mail_to_files() -> str:
@@ -62,7 +58,7 @@ def campaign_invitations(request: HttpRequest, slug: str, campaign_id: int) -> H
                 campaign=campaign,
                 entries=entries_from_text(form.text()),
                 by=request.user,
-                link_base=_link_base(request),
+                link_base=link_base(request),
             )
         except InvitationError as error:
             problems = error.problems

@@ -27,7 +27,6 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
@@ -166,7 +165,7 @@ def _invitations_store(
                 school=invitee.school,
                 nonce=nonce,
                 token_digest=token_digest(invitation_token(nonce)),
-                link_base=(settings.PUBLIC_URL or link_base)[:200],
+                link_base=link_base[:200],
             )
         )
     Invitation.objects.bulk_create(rows, batch_size=500)

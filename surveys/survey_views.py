@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from districts.links import link_base
 from districts.tokens import is_token
 from surveys import rate_limit, services, texts
 from surveys.forms import SurveyForm
@@ -32,10 +32,7 @@ from surveys.texts import LANGUAGE_NAMES, SURVEY_LANGUAGES, survey_language
 
 def survey_url(request: HttpRequest, campaign: Campaign) -> str:
     """The absolute link staff open: PUBLIC_URL when configured, else this request's host."""
-    path = reverse("survey", kwargs={"token": campaign.token})
-    if settings.PUBLIC_URL:
-        return settings.PUBLIC_URL + path
-    return request.build_absolute_uri(path)
+    return link_base(request) + reverse("survey", kwargs={"token": campaign.token})
 
 
 def language_links(lang: str, invitation: str = "") -> list[dict[str, str]]:

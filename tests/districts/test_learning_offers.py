@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -17,14 +16,9 @@ from districts.forms import LEARNING_OFFER_NAME_MISSING
 from districts.models import LANDMARK_CHOICES, District, LearningOffer
 from districts.views import LEARNING_OFFER_ADDED, LEARNING_OFFER_DELETED, LEARNING_OFFER_SAVED
 from onpoint.method.structure import LANDMARK_KEYS, LANDMARK_LABELS
+from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def offers_url(district: District) -> str:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from districts import team
 from districts.models import AuditEvent, District, Membership, MembershipInvitation
 from districts.selectors import TEAM_LEADERS_ONLY
+from tests.clients import signed_in
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,12 +30,6 @@ NEW_PASSWORD = "a-principal-password-42"
 
 def text_of(response: Any) -> str:
     return unescape(response.content.decode())
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def invite_principal(

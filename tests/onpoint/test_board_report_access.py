@@ -30,6 +30,7 @@ from onpoint import benchmark_rebuild, board_report, views
 from onpoint.board_report import PAGE_SIZES
 from onpoint.chart_images import CHARTS_UNAVAILABLE
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.journeys.test_settings import PRODUCTION_ENV, run_django
 from tests.onpoint.builders import uniform
 from tests.onpoint.pages_world import (
@@ -51,12 +52,6 @@ BOTTOM_MARGIN = 0.85 * 72  # points, the footer's (templates/onpoint/board_repor
 def _pinned_clock() -> Iterator[None]:
     with time_machine.travel(NOW, tick=True):
         yield
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def report_url(campaign: Campaign, slug: str | None = None) -> str:

@@ -31,6 +31,7 @@ from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion
 from onpoint.pages.compare import PICK_TOO_FEW, PICK_TOO_MANY
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.factories import UserFactory
 from tests.onpoint.builders import uniform
 from tests.onpoint.pages_world import (
@@ -86,12 +87,6 @@ def world(
     peers = peer_districts(4)
     benchmark_rebuild.benchmarks_rebuild()
     return World(maple=maple, oak=oak, campaign=campaign, oak_campaign=oak_campaign, peers=peers)
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def dashboard_url(campaign: Campaign, slug: str | None = None) -> str:

@@ -26,6 +26,7 @@ from districts.models import AuditEvent, District
 from onpoint import benchmark_rebuild, charts, compare_selectors
 from onpoint.models import GroupScore
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.factories import UserFactory
 from tests.onpoint.builders import campaign_of, store, uniform
 from tests.onpoint.pages_world import peer_districts, scored
@@ -56,12 +57,6 @@ def released(owner: District, *, days_ago: int, sheets: list[Any], name: str = "
 
 def teachers(value: int, n: int = 5) -> list[Any]:
     return [(uniform(value), "teacher", None)] * n
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def compare_row(client: Client, district: District) -> str:

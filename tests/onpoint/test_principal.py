@@ -22,6 +22,7 @@ from onpoint import board_report
 from onpoint.charts import SUPPRESSED_FEW
 from onpoint.selectors import campaign_scores, campaign_scores_for
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.districts.test_tenancy import district_scoped_urls
 from tests.factories import MembershipFactory, UserFactory
 from tests.onpoint.builders import campaign_of, respond, uniform
@@ -60,12 +61,6 @@ def principal_of(maple: District, school_name: str) -> Any:
         user=user, district=maple, kind="principal", school=maple.schools.get(name=school_name)
     )
     return user
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def json_objects(value: Any) -> Iterator[dict[str, Any]]:

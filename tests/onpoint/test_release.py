@@ -14,7 +14,6 @@ from typing import Any, cast
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from districts.models import District, School
@@ -24,6 +23,7 @@ from onpoint.method.structure import REASON_COMPLEMENTARY
 from onpoint.models import CampaignResult, GroupScore
 from surveys.campaigns import CLOSED_DATES_LOCKED
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.factories import SchoolFactory
 from tests.onpoint.builders import campaign_of, store
 from tests.onpoint.pages_world import (
@@ -46,12 +46,6 @@ TELLTALE_SHOWN = ("8.3", "8.33", "8.333")
 def _pinned_clock() -> Iterator[None]:
     with time_machine.travel(NOW, tick=True):
         yield
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def urls(campaign: Campaign) -> dict[str, str]:

@@ -55,3 +55,9 @@ def future_campaign(maple: Any) -> Campaign:
         opens_at=now + dt.timedelta(days=5),
         closes_at=now + dt.timedelta(days=20),
     )
+
+
+@pytest.fixture
+def personal(maple: Any) -> Campaign:
+    """Maple's open campaign answered through personal links and its shared link."""
+    return campaign_of(maple, name="Maple spring survey", link_mode="both")

@@ -16,6 +16,14 @@ LINK = re.compile(r"https?://\S+/s/[A-Za-z0-9_-]+/\?i=[A-Za-z0-9_-]{32}")
 SUBMISSION_ID = re.compile(r'name="submission_id" value="([^"]+)"')
 
 
+# Three staff addresses of Maple Valley, the personal links' usual invitees.
+STAFF = ["ana@maple.k12.or.us", "ben@maple.k12.or.us", "cy@maple.k12.or.us"]
+
+
+def invitations_url(campaign: Campaign) -> str:
+    return f"/districts/{campaign.district.slug}/campaigns/{campaign.pk}/invitations/"
+
+
 def invite(
     campaign: Campaign,
     addresses: list[str] | list[invitation_lists.Entry],

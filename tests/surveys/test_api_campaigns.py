@@ -15,16 +15,11 @@ from surveys import api as surveys_api
 from surveys import campaigns
 from surveys.campaigns import CLOSED_DATES_LOCKED
 from surveys.models import Campaign
+from tests.clients import signed_in
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def create(client: Client, **overrides: Any) -> Any:

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from surveys import api as surveys_api
 from surveys import instrument_v1, response_import, services
 from surveys.models import Campaign, Response
 from surveys.response_import import responses_import
+from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -210,12 +210,6 @@ def test_a_file_that_is_not_utf8_is_named(closed_campaign: Campaign, tmp_path: P
 
 
 # --- the endpoint ------------------------------------------------------------------------------
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def url(campaign: Campaign) -> str:

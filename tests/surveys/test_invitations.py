@@ -27,30 +27,19 @@ from surveys import (
 from surveys.invitation_lists import Entry
 from surveys.mail import INVITATION_SUBJECT
 from surveys.models import Campaign, Delivery, Invitation, InvitationTally, InvitedAddress, Response
+from tests.clients import signed_in
 from tests.surveys.conftest import campaign_of
-from tests.surveys.invitation_helpers import answer_through, invite, links_by_address, token_of
+from tests.surveys.invitation_helpers import (
+    STAFF,
+    answer_through,
+    invitations_url,
+    invite,
+    links_by_address,
+    token_of,
+)
 from tests.surveys.mail_backends import REFUSING
 
 pytestmark = pytest.mark.django_db
-
-STAFF = ["ana@maple.k12.or.us", "ben@maple.k12.or.us", "cy@maple.k12.or.us"]
-
-
-@pytest.fixture
-def personal(maple: District) -> Campaign:
-    """Maple's open campaign answered through personal links and its shared link."""
-    return campaign_of(maple, name="Maple spring survey", link_mode="both")
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def invitations_url(campaign: Campaign) -> str:
-    return f"/districts/{campaign.district.slug}/campaigns/{campaign.pk}/invitations/"
-
 
 # --- the list ----------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from districts.models import District
 from surveys import campaigns, views
 from surveys.models import Campaign, Response
+from tests.clients import signed_in
 from tests.factories import ResponseFactory
 from tests.surveys.conftest import campaign_of, every_answer
 from tests.surveys.words import TEXTS
@@ -240,12 +241,6 @@ def test_a_campaign_closed_between_review_and_submit_says_so(
 
 
 # --- the leaders' pages ------------------------------------------------------------------------
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_the_campaign_list_shows_stage_status_and_rate_in_a_fixed_number_of_queries(

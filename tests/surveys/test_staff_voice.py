@@ -36,6 +36,7 @@ from surveys.comments import (
     comments_release_shuffle,
 )
 from surveys.models import Campaign, Comment, Response
+from tests.clients import signed_in
 from tests.districts.test_tenancy import iter_named_patterns
 from tests.surveys.conftest import campaign_of, every_answer
 from tests.surveys.staff_voice import a_comment, campaign_with_comments
@@ -65,12 +66,6 @@ def _submit(client: Client, campaign: Campaign, **comments: str) -> Any:
     return client.post(
         f"/s/{campaign.token}/", {**_form(client, campaign, **comments), "action": "submit"}
     )
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def comments_url(campaign: Campaign) -> str:
