@@ -36,10 +36,11 @@ from onpoint.method.scoring import ItemSpec
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS
 from surveys.models import Campaign, Response
 from surveys.response_copy_sql import (
-    answer_sql,
     answers_bytes_sql,
+    bad_answer_sql,
     blank_row_sql,
     category_sql,
+    checked_answer_sql,
     dimension_sql,
 )
 from surveys.response_import_python import FileLines, responses_import_python
@@ -197,7 +198,7 @@ def _bad_rows_sql(stage: _Stage, codes: Sequence[str]) -> str:
     """Every bad row, in file order: a bad role or school (unless the row is blank), or a cell
     that is not an answer."""
     cells = [f"s.{column}" for column in stage.columns]
-    bad_answers = " OR ".join(f"{answer_sql('s.' + stage.of[code])} < 0" for code in codes)
+    bad_answers = " OR ".join(bad_answer_sql("s." + stage.of[code]) for code in codes)
     return (
         f"SELECT s.n, {', '.join(cells)} FROM {_joined(stage)} "  # noqa: S608
         f"WHERE (NOT p.ok AND NOT {blank_row_sql(cells)}) OR {bad_answers} ORDER BY s.n"
@@ -210,7 +211,7 @@ def _insert_sql(stage: _Stage, items: Sequence[ItemSpec]) -> str:
     quote = connection.ops.quote_name
     answers = {item.code: f"a{index}" for index, item in enumerate(items, 1)}
     read = ", ".join(
-        f"{answer_sql('s.' + stage.of[code])} AS {name}" for code, name in answers.items()
+        f"{checked_answer_sql('s.' + stage.of[code])} AS {name}" for code, name in answers.items()
     )
     dimensions = ", ".join(f"{sql} AS {key}" for key, sql in dimension_sql(items, answers).items())
     categories = ", ".join(category_sql().values())

@@ -14,16 +14,14 @@ cells only ever reach PostgreSQL as COPY data. The rules are the Python path's, 
 
 from __future__ import annotations
 
-import math
+import itertools
 from collections.abc import Mapping, Sequence
 from functools import cache
 
-from onpoint.method.grid import SCORE_GRID
-from onpoint.method.scoring import POINTS_PER_STEP, ItemSpec
+from onpoint.method.grid import to_grid
+from onpoint.method.scoring import ItemSpec, score_response
 from onpoint.method.structure import ANSWER_MAX, ANSWER_MIN, CATEGORIES, DIMENSIONS
 
-# Grid units of one step on the answer scale: 25 points, 900 units.
-UNITS_PER_STEP = SCORE_GRID * POINTS_PER_STEP
 # Stands for a cell that is not an answer.
 NOT_AN_ANSWER = -1
 
@@ -48,15 +46,37 @@ def stripped_sql(cell: str) -> str:
     return f"btrim({cell}, {whitespace_literal()})"
 
 
-def answer_sql(cell: str) -> str:
-    """The answer a cell holds: 1..5, 0 for no answer, NOT_AN_ANSWER for anything else. The
-    cells a file holds are nearly always '' or one digit: those are plain comparisons."""
-    digits = " ".join(f"WHEN '{value}' THEN {value}" for value in range(ANSWER_MIN, ANSWER_MAX + 1))
+_DIGITS = range(ANSWER_MIN, ANSWER_MAX + 1)
+_DIGIT_CODES = ", ".join(str(ord(str(value))) for value in _DIGITS)
+_ANSWER_PATTERN = "^[" + "".join(str(value) for value in _DIGITS) + r"](\.0+)?$"
+
+
+def _answer_sql(cell: str) -> str:
+    """The answer a cell holds, read as cell_answer reads it: 1..5, 0 for no answer,
+    NOT_AN_ANSWER for anything else."""
     text = stripped_sql(cell)
-    pattern = "^[" + "".join(str(v) for v in range(ANSWER_MIN, ANSWER_MAX + 1)) + r"](\.0+)?$"
     return (
-        f"CASE {cell} WHEN '' THEN 0 {digits} ELSE CASE WHEN {text} = '' THEN 0 "
-        f"WHEN {text} ~ '{pattern}' THEN ascii({text}) - 48 ELSE {NOT_AN_ANSWER} END END"
+        f"CASE WHEN {text} = '' THEN 0 WHEN {text} ~ '{_ANSWER_PATTERN}' "
+        f"THEN ascii({text}) - {ord('0')} ELSE {NOT_AN_ANSWER} END"
+    )
+
+
+def bad_answer_sql(cell: str) -> str:
+    """True when the cell is not an answer. Nearly every cell is '' or one digit: for those,
+    two cheap calls (ascii('') is 0); the rest take the full reading."""
+    return (
+        f"((octet_length({cell}) > 1 OR ascii({cell}) NOT IN (0, {_DIGIT_CODES})) "
+        f"AND {_answer_sql(cell)} = {NOT_AN_ANSWER})"
+    )
+
+
+def checked_answer_sql(cell: str) -> str:
+    """The answer 0..5 of a cell that bad_answer_sql has passed. A cell of one byte is then '',
+    a digit or one ASCII space, whose code is below '0': greatest(..., 0) reads it as no answer.
+    """
+    return (
+        f"CASE WHEN octet_length({cell}) < 2 THEN greatest(ascii({cell}) - {ord('0')}, 0) "
+        f"ELSE {_answer_sql(cell)} END"
     )
 
 
@@ -66,15 +86,36 @@ def blank_row_sql(cells: Sequence[str]) -> str:
 
 
 def answers_bytes_sql(answers: Sequence[str]) -> str:
-    """The packed answers (surveys.response_row.answers_pack): a byte 0..5 per item, in order."""
-    return "decode(concat(" + ", ".join(f"'0', {name}" for name in answers) + "), 'hex')"
+    """The packed answers (surveys.response_row.answers_pack): a byte 0..5 per item, in order,
+    each set into a bytea of zeros (far quicker than text made of them and decoded)."""
+    packed = "'\\x" + "00" * len(answers) + "'::bytea"
+    for index, name in enumerate(answers):
+        packed = f"set_byte({packed}, {index}, {name})"
+    return packed
 
 
-def _step_sql(answer: str, reverse_coded: bool) -> str:
-    """Steps above the scale's bad end; 0 for no answer (answer 0, sign 0)."""
-    if reverse_coded:
-        return f"({ANSWER_MAX} * sign({answer}) - {answer})"
-    return f"({answer} - {ANSWER_MIN} * sign({answer}))"
+ANSWER_VALUES = ANSWER_MAX + 1  # 0 (no answer) and 1..5: the digits of a base-6 index
+# Dimensions with more items than this would need a table of 6**n entries; none comes near.
+MOST_ITEMS_LOOKED_UP = 5
+ABSENT = -1
+
+
+@cache
+def dimension_table(items: tuple[ItemSpec, ...]) -> tuple[int, ...]:
+    """A dimension's grid score for every answer combination of its items, ABSENT when the
+    score is absent, in base-6 order of the answers (0 for no answer): scored by
+    onpoint.method.scoring itself, so the SQL only looks the scores up."""
+    if len(items) > MOST_ITEMS_LOOKED_UP:
+        raise ValueError(f"a dimension of {len(items)} items is more than the import looks up")
+    (dimension,) = {item.dimension for item in items}
+    table = []
+    for combination in itertools.product(range(ANSWER_VALUES), repeat=len(items)):
+        answers = {
+            item.code: answer or None for item, answer in zip(items, combination, strict=True)
+        }
+        score = to_grid(score_response(answers, items).dimensions[dimension])
+        table.append(ABSENT if score is None else score)
+    return tuple(table)
 
 
 def dimension_sql(items: Sequence[ItemSpec], answers: Mapping[str, str]) -> dict[str, str]:
@@ -82,16 +123,16 @@ def dimension_sql(items: Sequence[ItemSpec], answers: Mapping[str, str]) -> dict
     answer columns named in `answers` (item code -> column)."""
     scores = {}
     for dimension in DIMENSIONS:
-        own = [item for item in items if item.dimension == dimension]
+        own = tuple(item for item in items if item.dimension == dimension)
         if not own:
             scores[dimension] = "NULL::int"
             continue
-        steps = " + ".join(_step_sql(answers[item.code], item.reverse_coded) for item in own)
-        answered = " + ".join(f"sign({answers[item.code]})" for item in own)
-        needed = math.ceil(len(own) / 2)
-        scores[dimension] = (
-            f"CASE WHEN {answered} >= {needed} THEN {UNITS_PER_STEP} * ({steps}) / ({answered}) END"
+        table = "'{" + ",".join(str(score) for score in dimension_table(own)) + "}'::int[]"
+        index = " + ".join(
+            f"{answers[item.code]} * {ANSWER_VALUES**power}"
+            for power, item in enumerate(reversed(own))
         )
+        scores[dimension] = f"nullif(({table})[{index} + 1], {ABSENT})"
     return scores
 
 
