@@ -241,3 +241,18 @@ def test_a_huge_bad_file_reports_every_bad_line(
 )
 def test_a_line_is_plain_when_copy_reads_it_as_csv_reader_does(line: str, plain: bool) -> None:
     assert line_is_plain(line) is plain
+
+
+def test_the_endpoint_imports_by_copy(
+    staff_user: Any, closed_campaign: Campaign, fallbacks: Fallbacks
+) -> None:
+    from tests.clients import signed_in
+
+    imported = signed_in(staff_user).post(
+        f"/api/v1/campaigns/{closed_campaign.pk}/responses/import/",
+        csv_text(every_combination_rows()),
+        content_type="text/csv",
+    )
+    assert imported.status_code == 201, imported.json()
+    assert imported.json() == {"created": 216}
+    assert fallbacks.count == 0
