@@ -14,8 +14,7 @@ COPY cannot take every file csv.reader reads, nor read every file as it does. Th
 to the Python path (surveys/response_import_python.py), from the same lines on disk:
 - a file that is not UTF-8 (the Python path names the line where the stream broke);
 - a header that is not good (the Python path names its problems, as line 1);
-- a row whose cell count is not the header's, or a blank line among the data lines (COPY
-  refuses both; Python names the first, skips the second);
+- a row whose cell count is not the header's (COPY refuses it; Python names it);
 - a field quoted across lines, a quote inside an unquoted field, a lone carriage return, a
   NUL, mixed line endings, a line holding only \\., a field over csv's size limit: where
   COPY would read other cells than csv.reader, or other line numbers.
@@ -137,7 +136,8 @@ def _copy(cursor: Any, stage: _Stage, spool: LineSpool, first: int) -> int:
         with transaction.atomic():  # a savepoint: COPY's refusal leaves the transaction usable
             raw = cursor.cursor
             with raw.copy(stage.copy_sql()) as copy:
-                for chunk in spool.chunks(first, spool.last_content):
+                empty_row = b"," * (len(stage.columns) - 1)
+                for chunk in spool.chunks(first, spool.last_content, empty_row):
                     copy.write(chunk)
             return int(raw.rowcount)
     except (psycopg.errors.DataError, DataError):

@@ -50,8 +50,12 @@ def line_is_plain(line: str) -> bool:
 
 
 class LineSpool:
-    """Every line of a stream, on disk; `plain` when COPY may read them (`line_is_plain`, and
-    no blank line before the last line with content)."""
+    """Every line of a stream, on disk; `plain` when COPY may read them all (`line_is_plain`).
+
+    A blank line (nothing but spaces) is not plain to COPY, and csv.reader skips it: at the end
+    of the file it is left out of COPY, and among the rows (`inner_blanks`) it goes to COPY as
+    a row of empty cells, which the import skips likewise, so every line keeps its number.
+    """
 
     def __init__(self) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by __exit__)
@@ -59,7 +63,8 @@ class LineSpool:
         self.decode_error: UnicodeDecodeError | None = None
         self.plain = True
         self.last_content = -1  # the index of the last line with something but spaces on it
-        self._blank_seen = False
+        self.inner_blanks: list[int] = []  # the indexes of blank lines before it
+        self._blanks: list[int] = []
 
     def __enter__(self) -> Self:
         return self
@@ -103,12 +108,15 @@ class LineSpool:
         self._file.write(b"".join(pending))
 
     def _note(self, line: str) -> None:
+        index = len(self._ends) - 1
         if not line.strip():
-            self._blank_seen = True  # fine at the end; before content, COPY would refuse it
+            self._blanks.append(index)
             return
-        if self._blank_seen or not line_is_plain(line):
+        if not line_is_plain(line):
             self.plain = False
-        self.last_content = len(self._ends) - 1
+        self.inner_blanks += self._blanks
+        self._blanks.clear()
+        self.last_content = index
 
     def replay(self) -> Iterator[str]:
         """The stream's lines again, as they came; then its decoding error, if it had one."""
@@ -120,8 +128,18 @@ class LineSpool:
         if self.decode_error is not None:
             raise self.decode_error
 
-    def chunks(self, first: int, last: int) -> Iterator[bytes]:
-        """The bytes of lines `first` to `last` (indexes, both included), in big pieces."""
+    def chunks(self, first: int, last: int, empty_row: bytes) -> Iterator[bytes]:
+        """The bytes of lines `first` to `last` (indexes, both included), in big pieces; each
+        blank line among them as `empty_row` followed by its own line ending."""
+        start = first
+        for blank in [*(i for i in self.inner_blanks if first <= i <= last), last + 1]:
+            yield from self._span(start, blank - 1)
+            if blank <= last:
+                line = b"".join(self._span(blank, blank))
+                yield empty_row + line[len(line.rstrip(b"\r\n")) :]
+            start = blank + 1
+
+    def _span(self, first: int, last: int) -> Iterator[bytes]:
         start = self._ends[first - 1] if first else 0
         end = self._ends[last] if last >= first else start
         self._file.seek(start)

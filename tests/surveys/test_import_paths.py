@@ -173,8 +173,6 @@ def test_a_bad_file_gets_the_same_report_and_stores_nothing(
     ("name", "text"),
     [
         ("a ragged row", csv_text([["teacher", "", *[""] * 27], ["coach", ""]])),
-        ("a blank line among the rows", csv_text([["coach", "", *["4"] * 27]] * 2) + "\r\n"
-         + csv_line(["janitor", "", *["4"] * 27])),
         ("a quote inside a cell", csv_text([["teacher", 'Maple "Elm"', *["4"] * 27]])),
         ("a cell quoted over two lines",
          csv_text([["teacher", '"Maple\nElementary"', *["4"] * 27], ["x", "", *["7"] * 27]])),
@@ -193,6 +191,24 @@ def test_a_file_copy_cannot_read_goes_to_python(
     assert fallbacks.count == 1, name
     assert copy_report == python_report
     assert copy_rows == python_rows
+
+
+def test_blank_lines_among_the_rows_keep_every_line_number(
+    closed_campaign: Campaign, fallbacks: Fallbacks
+) -> None:
+    """csv.reader skips a blank line; COPY gets it as a row of empty cells, skipped too."""
+    good = csv_line(["coach", "", *["4"] * 27])
+    text = csv_line(HEADER) + good + "\r\n" + " \t\r\n" + good + "\r\n"
+    text += csv_line(["janitor", "", *["4"] * 27]) + good + "\r\n\r\n"
+    (copy_report, _), (python_report, _) = both_paths(closed_campaign, text)
+    assert copy_report == python_report
+    assert [line for line, _ in copy_report.errors] == [7]
+    (copy_report, copy_rows), (python_report, python_rows) = both_paths(
+        closed_campaign, text.replace("janitor", "teacher")
+    )
+    assert copy_report == python_report == ImportReport(created=4)
+    assert copy_rows == python_rows
+    assert fallbacks.count == 0
 
 
 def test_a_file_that_breaks_off_as_bad_utf8_gets_the_same_report(
