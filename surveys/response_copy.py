@@ -12,6 +12,7 @@
 
 COPY cannot take every file csv.reader reads, nor read every file as it does. Those files go
 to the Python path (surveys/response_import_python.py), from the same lines on disk:
+- any file, for an instrument with more than MOST_ITEMS_LOOKED_UP items in a dimension;
 - a file that is not UTF-8 (the Python path names the line where the stream broke);
 - a header that is not good (the Python path names its problems, as line 1);
 - a row whose cell count is not the header's (COPY refuses it; Python names it);
@@ -41,6 +42,7 @@ from surveys.response_copy_sql import (
     category_sql,
     checked_answer_sql,
     dimension_sql,
+    dimensions_looked_up,
 )
 from surveys.response_import_python import FileLines, responses_import_python
 from surveys.response_import_rows import (
@@ -115,6 +117,8 @@ def _staged_import(campaign: Campaign, spool: LineSpool) -> ImportReport | None:
     codes = instrument_item_codes(campaign.instrument)
     items = item_specs(campaign.instrument)
     grid_check(items)
+    if not dimensions_looked_up(items):
+        return None
     header = _good_header(spool, codes)
     if header is None:
         return None

@@ -15,6 +15,7 @@ cells only ever reach PostgreSQL as COPY data. The rules are the Python path's, 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
 
@@ -98,6 +99,12 @@ ANSWER_VALUES = ANSWER_MAX + 1  # 0 (no answer) and 1..5: the digits of a base-6
 # Dimensions with more items than this would need a table of 6**n entries; none comes near.
 MOST_ITEMS_LOOKED_UP = 5
 ABSENT = -1
+
+
+def dimensions_looked_up(items: Sequence[ItemSpec]) -> bool:
+    """Whether every dimension of the instrument is small enough for dimension_table."""
+    sizes = Counter(item.dimension for item in items)
+    return max(sizes.values(), default=0) <= MOST_ITEMS_LOOKED_UP
 
 
 @cache

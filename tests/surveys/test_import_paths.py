@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
+from onpoint.method.scoring import ItemSpec
 from surveys import instrument_v1, response_copy
 from surveys.models import SCORE_COLUMNS, Campaign, Response
+from surveys.response_copy_sql import ABSENT, dimension_table, dimensions_looked_up
 from surveys.response_import import ImportReport, responses_import
 from surveys.response_import_python import responses_import_python
 from surveys.response_spool import line_is_plain
@@ -272,3 +274,24 @@ def test_the_endpoint_imports_by_copy(
     assert imported.status_code == 201, imported.json()
     assert imported.json() == {"created": 216}
     assert fallbacks.count == 0
+
+
+def test_the_dimension_table_holds_the_worked_example() -> None:
+    """Method section 8: vision 4, 4, 5 is 83.333 points (3000 units); 2, -, 3 is 37.5 (1350);
+    5, -, - is absent. The table is indexed by the answers in base 6, 0 for no answer."""
+    vision = tuple(item for item in item_specs_v1() if item.dimension == "vision")
+    table = dimension_table(vision)
+    assert len(table) == 6**3
+    assert table[4 * 36 + 4 * 6 + 5] == 3000
+    assert table[2 * 36 + 0 * 6 + 3] == 1350
+    assert table[5 * 36] == ABSENT
+    assert dimensions_looked_up(item_specs_v1())
+
+
+def item_specs_v1() -> list[ItemSpec]:
+    return [
+        ItemSpec(
+            code=item["code"], dimension=item["dimension"], reverse_coded=item["reverse_coded"]
+        )
+        for item in instrument_v1.DEFINITION["items"]
+    ]
