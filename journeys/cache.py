@@ -22,7 +22,7 @@ from typing import Any
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
-from redis import RedisError
+from redis import Redis, RedisError
 
 logger = logging.getLogger(__name__)
 CACHE_DOWN = "shared cache unreachable (%s) on %s (%s): this process's memory serves for %s s"
@@ -41,6 +41,33 @@ class ForgivingRedisCache(RedisCache):
         self._memory = LocMemCache(
             f"journeys-cache-fallback:{server}", {key: params[key] for key in kept if key in params}
         )
+        # One client for the life of the cache object (of the thread): Django's RedisCache builds
+        # a redis.Redis per operation, which costs more than the round trip (issue 13).
+        self._client: Redis | None = None
+
+    def window_count(self, key: Any, timeout: int) -> int:
+        """Add 1 to the counter `key`, which starts at 0 with `timeout` seconds to live when
+        missing: the survey limit's fixed window (surveys/rate_limit.py). One round trip to Redis
+        (SET NX EX and INCR in one MULTI, so the count and its expiry are never apart)."""
+        if time.monotonic() < _down_until.get(self._where, 0.0):
+            return _memory_count(self._memory, key, timeout)
+        try:
+            if self._client is None:
+                self._client = self._cache.get_client(write=True)
+            full_key = self.make_and_validate_key(key)
+            pipe = self._client.pipeline(transaction=True)
+            pipe.set(full_key, 0, ex=timeout, nx=True)
+            pipe.incr(full_key)
+            return int(pipe.execute()[1])
+        except RedisError as error:
+            self._remember_down(error, "window_count")
+            return _memory_count(self._memory, key, timeout)
+
+    def _remember_down(self, error: RedisError, operation: str) -> None:
+        _down_until[self._where] = time.monotonic() + RETRY_SECONDS
+        # The address without any password.
+        address = self._where.rsplit("@", 1)[-1]
+        logger.warning(CACHE_DOWN, address, operation, error, RETRY_SECONDS)
 
     def _call(self, operation: str, *args: Any) -> Any:
         if time.monotonic() < _down_until.get(self._where, 0.0):
@@ -48,10 +75,7 @@ class ForgivingRedisCache(RedisCache):
         try:
             return getattr(super(), operation)(*args)
         except RedisError as error:
-            _down_until[self._where] = time.monotonic() + RETRY_SECONDS
-            # The address without any password.
-            address = self._where.rsplit("@", 1)[-1]
-            logger.warning(CACHE_DOWN, address, operation, error, RETRY_SECONDS)
+            self._remember_down(error, operation)
             return getattr(self._memory, operation)(*args)
 
     def add(
@@ -89,3 +113,14 @@ class ForgivingRedisCache(RedisCache):
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         return int(self._call("incr", key, delta, version))
+
+
+def _memory_count(memory: LocMemCache, key: Any, timeout: int) -> int:
+    """window_count in this process's memory: add() and incr() under the memory's lock."""
+    memory.add(key, 0, timeout=timeout)
+    try:
+        return memory.incr(key)
+    except ValueError:
+        # The key expired between add() and incr(): this count opens the window again.
+        memory.set(key, 1, timeout=timeout)
+        return 1

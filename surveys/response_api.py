@@ -7,6 +7,7 @@ answers; nothing more.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.utils import timezone
@@ -22,7 +23,7 @@ from rest_framework.views import APIView
 
 from onpoint.method.structure import ROLES
 from surveys import rate_limit, services
-from surveys.selectors import campaign_by_token
+from surveys.selectors import SurveyLink, campaign_by_token, survey_link
 
 UNKNOWN_SURVEY = "Unknown survey link."
 ANSWERS_REQUIRED = "answers is required: an object of item codes to answers."
@@ -97,43 +98,61 @@ class SurveyResponseView(APIView):
         },
     )
     def post(self, request: Request, token: str) -> Response:
-        campaign = campaign_by_token(token)
-        if campaign is None:
+        link = survey_link(token)
+        if link is None:
             raise NotFound(UNKNOWN_SURVEY)
-        body = request.data
-        if not isinstance(body, dict):
-            return _problem(BODY_NOT_AN_OBJECT, "bad_body", status.HTTP_400_BAD_REQUEST)
-        try:
-            services.campaign_open_check(campaign, timezone.now())
-            answers = body.get("answers")
-            if answers is None:
-                raise services.SurveyInputError("answers_required", ANSWERS_REQUIRED)
-            school = services.school_by_name(district=campaign.district, name=body.get("school"))
-            response, created = services.response_submit(
-                campaign=campaign,
-                answers=answers,
-                role=body.get("role"),
-                school=school,
-                submission_id=body.get("submission_id"),
-                invitation=body.get("invitation"),
-            )
-        except services.CampaignNotOpen as error:
-            code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
-            return _problem(error.message, error.code, code)
-        except services.InvitationUsed as error:
-            return _problem(error.message, error.code, status.HTTP_410_GONE)
-        except services.PersonalLinkRequired as error:
-            return _problem(error.message, error.code, status.HTTP_403_FORBIDDEN)
-        except services.SurveyInputError as error:
-            return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
-        # Nothing that identifies the stored row: no id, no date, only the caller's own id back.
-        return Response(
-            {
-                "status": "stored" if created else "already stored",
-                "submission_id": str(response.submission_id),
-            },
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return _submit(token, link, request.data)
+
+
+def _submit(token: str, link: SurveyLink, body: Any) -> Response:
+    """The common case without a read (services.response_submit_quick); anything else, in full."""
+    if isinstance(body, dict):
+        stored = services.response_submit_quick(link=link, body=body)
+        if stored is not None:
+            return _stored(stored, created=True)
+    return _submit_in_full(token, body)
+
+
+def _submit_in_full(token: str, body: Any) -> Response:
+    """The campaign read again (its state now, not as cached), then every check in turn: 404,
+    400, 410 or 403, a retry's 200, or 201."""
+    campaign = campaign_by_token(token)
+    if campaign is None:
+        raise NotFound(UNKNOWN_SURVEY)
+    if not isinstance(body, dict):
+        return _problem(BODY_NOT_AN_OBJECT, "bad_body", status.HTTP_400_BAD_REQUEST)
+    try:
+        services.campaign_open_check(campaign, timezone.now())
+        answers = body.get("answers")
+        if answers is None:
+            raise services.SurveyInputError("answers_required", ANSWERS_REQUIRED)
+        school = services.school_by_name(district=campaign.district, name=body.get("school"))
+        response, created = services.response_submit(
+            campaign=campaign,
+            answers=answers,
+            role=body.get("role"),
+            school=school,
+            submission_id=body.get("submission_id"),
+            invitation=body.get("invitation"),
         )
+    except services.CampaignNotOpen as error:
+        code = status.HTTP_410_GONE if error.code == "closed" else status.HTTP_403_FORBIDDEN
+        return _problem(error.message, error.code, code)
+    except services.InvitationUsed as error:
+        return _problem(error.message, error.code, status.HTTP_410_GONE)
+    except services.PersonalLinkRequired as error:
+        return _problem(error.message, error.code, status.HTTP_403_FORBIDDEN)
+    except services.SurveyInputError as error:
+        return _problem(error.message, error.code, status.HTTP_400_BAD_REQUEST)
+    return _stored(response.submission_id, created=created)
+
+
+def _stored(submission_id: uuid.UUID, *, created: bool) -> Response:
+    # Nothing that identifies the stored row: no id, no date, only the caller's own id back.
+    return Response(
+        {"status": "stored" if created else "already stored", "submission_id": str(submission_id)},
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+    )
 
 
 def _problem(message: str, code: str, http_status: int) -> Response:
