@@ -8,6 +8,7 @@ request) inserts nothing and says so. PostgreSQL and SQLite (3.35 and later) tak
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +20,13 @@ from surveys.models import Campaign, LinkMode, Response
 # The columns written, in order: every concrete column but the id.
 _FIELDS = tuple(field for field in Response._meta.concrete_fields if not field.primary_key)
 _DATETIME = Campaign._meta.get_field("opens_at")
+# The columns a survey link's submission sends values for, each with whether its value goes to
+# the database as it is (a string, a small integer or None) rather than prepared by its field.
+_VALUE_FIELDS = tuple(
+    (str(field.column), field, field.get_internal_type() in ("CharField", "SmallIntegerField"))
+    for field in _FIELDS
+    if field.column not in ("campaign_id", "school_id")
+)
 # The right-hand side of Django's `iexact` on each database (its backends' `operators`).
 _IEXACT = {"postgresql": "= UPPER(%s)", "sqlite": "LIKE %s ESCAPE '\\'"}
 
@@ -97,36 +105,32 @@ def _open_insert_sql(vendor: str, with_school: bool) -> str:
 
 
 def response_insert_if_open(
-    response: Response,
+    values: Mapping[str, Any],
     *,
+    campaign_id: int,
     district_id: int,
     school_name: str | None,
     now: dt.datetime,
 ) -> bool:
-    """Insert the unsaved `response` (its `campaign_id` set, no school) in one statement, only
-    if its campaign is open at `now` and takes the shared link, with the district's school
-    named `school_name` (any case), and only if its (campaign, submission id) is new.
+    """Insert a response of `values` (by column: every column but the id, the campaign and the
+    school) in one statement, only if campaign `campaign_id` is open at `now` and takes the
+    shared link, with the district's school named `school_name` (any case), and only if its
+    (campaign, submission id) is new. The values are the validated ones of
+    surveys.services.response_submit_quick: plain ones (the role, the scores in grid units)
+    are sent as they are, the others as their field prepares them.
 
-    Returns True and sets `response.pk` when it was inserted; False when nothing was: the
-    campaign is closed, not open yet or gone, it takes personal links only, no school has that
-    name, or the submission was already stored. The caller tells which by reading the campaign
-    again.
+    Returns True when it was inserted; False when nothing was: the campaign is closed, not open
+    yet or gone, it takes personal links only, no school has that name, or the submission was
+    already stored. The caller tells which by reading the campaign again.
     """
-    params: list[Any] = []
-    for field in _FIELDS:
-        if field.column not in ("campaign_id", "school_id"):
-            params.append(field.get_db_prep_save(field.pre_save(response, add=True), connection))
+    params = [
+        values[column] if plain else field.get_db_prep_save(values[column], connection)
+        for column, field, plain in _VALUE_FIELDS
+    ]
     if school_name is not None:
         params += [district_id, connection.ops.prep_for_iexact_query(school_name)]
     moment = _DATETIME.get_db_prep_value(now, connection)
-    params += [response.campaign_id, moment, moment, LinkMode.PERSONAL]
-    sql = _open_insert_sql(connection.vendor, school_name is not None)
+    params += [campaign_id, moment, moment, LinkMode.PERSONAL]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    response.pk = row[0]
-    response._state.adding = False
-    response._state.db = connection.alias
-    return True
+        cursor.execute(_open_insert_sql(connection.vendor, school_name is not None), params)
+        return cursor.fetchone() is not None

@@ -266,15 +266,15 @@ def response_submit_quick(
     except SurveyInputError:
         return None
     now = now or timezone.now()
-    response = Response(
-        campaign_id=link.campaign_id,
-        submission_id=submission,
-        role=role,
-        submitted_on=timezone.localdate(now),
+    values = {
+        "submission_id": submission,
+        "role": role,
+        "submitted_on": timezone.localdate(now),
         **response_score_fields(items=link.items, answers=answers),
-    )
+    }
     stored = response_insert_if_open(
-        response,
+        values,
+        campaign_id=link.campaign_id,
         district_id=link.district_id,
         school_name=school.strip() if school and school.strip() else None,
         now=now,
