@@ -165,3 +165,51 @@ def test_bad_input_to_a_closed_campaign_still_says_closed_first(
     Campaign.objects.filter(pk=maple_campaign.pk).update(closes_at=timezone.now())
     refused = post(client, maple_campaign, sheet(role="astronaut"))
     assert refused.status_code == 410
+
+
+def test_the_quick_door_answers_in_the_bytes_and_headers_drf_sends(
+    client: Client, maple_campaign: Campaign
+) -> None:
+    """An Accept header DRF must negotiate sends the request through DRF: both 201s agree."""
+    url = f"/api/v1/surveys/{maple_campaign.token}/responses/"
+    body = sheet(submission_id="00000000-0000-4000-8000-000000000001")
+    quick = client.post(url, body, content_type="application/json")
+    body = sheet(submission_id="00000000-0000-4000-8000-000000000002")
+    drf = client.post(
+        url, body, content_type="application/json", headers={"Accept": "application/json;q=0.9"}
+    )
+    assert (quick.status_code, drf.status_code) == (201, 201)
+    assert quick.content.replace(b"0001", b"0002") == drf.content
+    assert quick.json() == {
+        "status": "stored",
+        "submission_id": "00000000-0000-4000-8000-000000000001",
+    }
+    assert dict(quick.headers) == dict(drf.headers)
+    assert quick["Allow"] == "POST, OPTIONS"
+
+
+def test_a_request_the_quick_door_hands_to_drf_is_counted_once(
+    client: Client, maple_campaign: Campaign, settings: Any
+) -> None:
+    settings.SURVEY_SUBMIT_RATE = "2/hour"
+    assert post(client, maple_campaign, sheet(role="astronaut")).status_code == 400
+    assert post(client, maple_campaign, sheet()).status_code == 201
+    refused = post(client, maple_campaign, sheet())
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert Response.objects.filter(campaign=maple_campaign).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"role": "teacher", "answers": {}, "extra": NaN}', "application/json"),
+        (b"[1, 2]", "application/json"),
+    ],
+)
+def test_what_drf_refuses_is_still_refused(
+    client: Client, maple_campaign: Campaign, body: bytes, content_type: str
+) -> None:
+    url = f"/api/v1/surveys/{maple_campaign.token}/responses/"
+    assert client.post(url, body, content_type=content_type).status_code in (400, 415)
+    assert not Response.objects.exists()
