@@ -1,8 +1,12 @@
 """API v1's anonymous responses: one teacher's answers to a survey link, as the survey page takes
 them, under the same rate limit (surveys/rate_limit.py).
 
-Contract: ../shared/spec/api-v1.md. The view validates, calls surveys.services.response_submit,
-answers; nothing more.
+Contract: ../shared/spec/api-v1.md. The view validates, calls surveys.services, answers; nothing
+more. Issue 13, figure 1: the common submission (a plain JSON POST of valid answers to an open
+campaign's shared link) takes a quick door, one Redis command and one INSERT that checks the
+campaign itself (services.response_submit_quick), with no read and without DRF's machinery; every
+other request, and any submission the quick INSERT did not store, takes the full path, which reads
+the campaign again and answers exactly as before.
 """
 
 from __future__ import annotations
