@@ -17,6 +17,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # First: no page's URL starts with api/, and an API request (the survey's submissions above
+    # all) then resolves in a few matches instead of trying every page's pattern (issue 13).
+    path("api/v1/", include(api_v1)),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -38,7 +41,6 @@ urlpatterns = [
     path("", include("districts.urls")),
     path("", include("surveys.urls")),
     path("", include("onpoint.urls")),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path(settings.ADMIN_URL, admin.site.urls),

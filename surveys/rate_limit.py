@@ -8,7 +8,8 @@ alone would make one meeting's burst block another's. The rate is settings.SURVE
 address and link in each window of the period.
 
 The counter lives in the default cache, which every process shares in production (CACHE_URL;
-settings refuse a broker without one), so four web workers count one address together.
+settings refuse a broker without one), so four web workers count one address together. There it
+costs one round trip a submission on the process's one Redis client (issue 13).
 """
 
 from __future__ import annotations
@@ -75,16 +76,25 @@ def submission_allow(*, address: str, token: str, now: float | None = None) -> D
     # Hashed: a link from the URL may hold any character, and the key stays short.
     who = hashlib.sha256(f"{address}|{token}".encode()).hexdigest()
     key = f"{KEY_PREFIX}:{who}:{window}"
-    # add() is atomic and does nothing when the key exists; incr() is atomic on Redis, and on
-    # the in-memory cache under its lock. The key outlives its window by a little, never less.
-    cache.add(key, 0, timeout=rate.seconds + 1)
+    # The key outlives its window by a little, never less.
+    count = _count(key, timeout=rate.seconds + 1)
+    return Decision(allowed=count <= rate.count, retry_after=retry_after)
+
+
+def _count(key: str, *, timeout: int) -> int:
+    """Add 1 to the window's counter and return it. The shared cache (journeys/cache.py's
+    `window_count`) does it in one round trip on its one client; any other cache (the tests' and
+    a single process's memory) with add() and incr(), which are atomic on it."""
+    window_count = getattr(cache, "window_count", None)
+    if window_count is not None:
+        return int(window_count(key, timeout))
+    cache.add(key, 0, timeout=timeout)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:
         # The key expired between add() and incr(): this submission opens the count again.
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
-    return Decision(allowed=count <= rate.count, retry_after=retry_after)
+        cache.set(key, 1, timeout=timeout)
+        return 1
 
 
 def request_allow(request: HttpRequest, *, token: str) -> Decision:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -103,3 +104,44 @@ def campaign_by_token(token: str) -> Campaign | None:
     if not LINK_TOKEN.fullmatch(token):
         return None
     return Campaign.objects.select_related("district", "instrument").filter(token=token).first()
+
+
+@dataclass(frozen=True)
+class SurveyLink:
+    """What a survey link's campaign never changes once made: its id, its district, and its
+    instrument's items (an instrument is immutable once a campaign uses it). Nothing that a
+    leader may change (the dates, the link mode): the submission's INSERT checks those
+    (surveys.response_insert.response_insert_if_open)."""
+
+    campaign_id: int
+    district_id: int
+    codes: tuple[str, ...]
+    items: tuple[ItemSpec, ...]
+
+
+# Per process, by link token (192 random bits, never reused): issue 13's campaign and instrument
+# cached per process. Emptied when full rather than ordered: a process serves few campaigns at
+# once, and a miss costs one query.
+_LINKS: dict[str, SurveyLink] = {}
+LINKS_KEPT = 4096
+
+
+def survey_link(token: str) -> SurveyLink | None:
+    """The campaign of a survey link, as SurveyLink; None if no campaign has (or had) it."""
+    link = _LINKS.get(token)
+    if link is not None:
+        return link
+    campaign = campaign_by_token(token)
+    if campaign is None:
+        return None
+    items = tuple(item_specs(campaign.instrument))
+    link = SurveyLink(
+        campaign_id=campaign.pk,
+        district_id=campaign.district_id,
+        codes=tuple(item.code for item in items),
+        items=items,
+    )
+    if len(_LINKS) >= LINKS_KEPT:
+        _LINKS.clear()
+    _LINKS[token] = link
+    return link

@@ -22,9 +22,9 @@ from surveys import queueing
 from surveys.comments import comments_create
 from surveys.invitations import invitation_consume
 from surveys.models import Campaign, Instrument, LinkMode, Response
-from surveys.response_insert import response_insert_once
+from surveys.response_insert import response_insert_if_open, response_insert_once
 from surveys.response_row import response_score_fields
-from surveys.selectors import item_specs
+from surveys.selectors import SurveyLink, item_specs
 
 # --- messages a person reads -------------------------------------------------------------------
 UNKNOWN_ITEM = "Unknown item code: {code}."
@@ -241,6 +241,45 @@ def _response_store(
         if created and comments:
             comments_create(campaign=campaign, comments=comments)
     return created
+
+
+def response_submit_quick(
+    *, link: SurveyLink, body: Mapping[str, Any], now: dt.datetime | None = None
+) -> uuid.UUID | None:
+    """The common submission in one statement and no read (issue 13): a shared link's valid
+    answers to an open campaign, stored for the first time. Returns the stored submission id.
+
+    None when it stored nothing for any reason: a personal link's token was sent, an input is
+    invalid, the campaign is not open or takes personal links only, no school has that name, or
+    the submission was already stored. The caller then takes the full path (the campaign read
+    again, response_submit), which answers exactly as it always did, in the same order.
+    """
+    if body.get("invitation") not in (None, "") or body.get("answers") is None:
+        return None
+    school = body.get("school")
+    if school is not None and not isinstance(school, str):
+        return None
+    try:
+        role = role_validate(body.get("role"))
+        answers = answers_validate(codes=link.codes, answers=body.get("answers"))
+        submission = submission_id_parse(body.get("submission_id"))
+    except SurveyInputError:
+        return None
+    now = now or timezone.now()
+    values = {
+        "submission_id": submission,
+        "role": role,
+        "submitted_on": timezone.localdate(now),
+        **response_score_fields(items=link.items, answers=answers),
+    }
+    stored = response_insert_if_open(
+        values,
+        campaign_id=link.campaign_id,
+        district_id=link.district_id,
+        school_name=school.strip() if school and school.strip() else None,
+        now=now,
+    )
+    return submission if stored else None
 
 
 def instrument_item_codes(instrument: Instrument) -> list[str]:

@@ -104,3 +104,39 @@ def test_the_page_and_the_api_count_against_one_limit(
     assert int(refused["Retry-After"]) > 0
     assert client.post(f"/s/{maple_campaign.token}/", page_form).status_code == 429
     assert Response.objects.count() == 2
+
+
+def test_on_the_shared_redis_cache_a_count_is_one_command_with_its_expiry(
+    settings: Any, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the fixed window costs one round trip on Redis (a script: INCR, and EXPIRE when
+    that INCR made the key), and the counter never lives without its expiry."""
+    import uuid
+
+    import redis
+
+    from journeys.settings import cache_from_url
+
+    settings.CACHES = {"default": cache_from_url(redis_url) | {"KEY_PREFIX": uuid.uuid4().hex}}
+    settings.SURVEY_SUBMIT_RATE = "3/hour"
+    sent: list[object] = []
+    real_execute = redis.Redis.execute_command
+
+    def counted(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        sent.append(args[0])
+        return real_execute(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    submission_allow(address="10.0.0.1", token="abc", now=HOUR_START)  # loads the script
+    sent.clear()
+    allowed = [
+        submission_allow(address="10.0.0.1", token="abc", now=HOUR_START + n).allowed
+        for n in range(1, 4)
+    ]
+    assert allowed == [True, True, False]
+    assert sent == ["EVALSHA"] * 3
+    client = redis.Redis.from_url(redis_url)
+    (key,) = client.keys(f"{settings.CACHES['default']['KEY_PREFIX']}:*")
+    assert 3000 < client.ttl(key) <= 3601
+    assert int(client.get(key) or 0) == 4
+    client.delete(key)

@@ -67,6 +67,8 @@ def test_a_survey_submit_during_an_outage_gets_the_try_again_page_in_its_languag
 def test_an_api_submission_during_an_outage_gets_a_json_503(
     client: Client, campaign: Campaign, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Both the quick door's one INSERT and the full path meet the outage.
+    monkeypatch.setattr(services, "response_submit_quick", database_down)
     monkeypatch.setattr(services, "response_submit", database_down)
 
     response = client.post(
