@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
@@ -18,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import District
-from districts.selectors import SchoolScope, User, school_scope_of
+from districts.selectors import CampaignReader, SchoolScope, User, campaign_reader_of
 from onpoint.aggregates import SCHOOL_NAMED_UNSPECIFIED, UNSPECIFIED_SCHOOL
 from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
@@ -211,8 +212,22 @@ def campaign_scores_for(
     is in the result at all. Everyone else gets campaign_scores unchanged. One more query than
     campaign_scores (none for staff); `campaign.district` should be loaded.
     """
+    reader = campaign_reader_of(user=user, district=campaign.district)
+    return campaign_scores_read_by(
+        reader=reader, campaign=campaign, benchmark_version=benchmark_version
+    )
+
+
+def campaign_scores_read_by(
+    *,
+    reader: CampaignReader,
+    campaign: Campaign,
+    benchmark_version: BenchmarkVersion | None = None,
+) -> CampaignScores:
+    """campaign_scores_for with the reader already known (districts.selectors.
+    campaign_reader_of: a page that also needs the reader's leadership asks once)."""
     scores = campaign_scores(campaign=campaign, benchmark_version=benchmark_version)
-    return scores_in_scope(scores, school_scope_of(user=user, district=campaign.district))
+    return scores_in_scope(scores, reader.scope)
 
 
 def school_group_name(school_name: str) -> str:
@@ -314,6 +329,8 @@ class CampaignSummary:
     landmarks: dict[str, LandmarkText]
     alignment_gap: float | None
     released: bool = True
+    # The version the ranks were computed against, read with the result (None as above).
+    benchmark_version: BenchmarkVersion | None = None
 
     @property
     def results_ready(self) -> bool:
@@ -340,7 +357,7 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         .values("n")
     )
     listed = list(
-        campaigns.select_related("district", "result").annotate(
+        campaigns.select_related("district", "result__benchmark_version").annotate(
             live_responses=Coalesce(Subquery(live), 0)
         )
     )
@@ -393,6 +410,7 @@ def _released_summary(
         computed_at=result.computed_at,
         recompute_pending=campaign.scores_dirty or result.stage != stage,
         benchmark_version_id=result.benchmark_version_id,
+        benchmark_version=result.benchmark_version,
         scores=_every_score(whole),
         percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
         landmarks=_landmarks_of_json(result.landmarks, result.stage),
@@ -422,22 +440,36 @@ class BenchmarkSet:
 
 
 def _benchmark_set(version: BenchmarkVersion | None) -> BenchmarkSet:
-    unpublished = Benchmark(n_districts=0, published=False)
-    stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
+    """The set of `version`: its rows read once per process (one query the first time, none
+    after). Each call gets its own dictionaries, so a caller cannot change another's."""
     if version is None:
+        unpublished = Benchmark(n_districts=0, published=False)
+        stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
         return BenchmarkSet(version=None, stages=stages, growth_shares=dict.fromkeys(CATEGORY_KEYS))
-    for row in BenchmarkRow.objects.filter(version=version).defer("cohort"):
-        stages[row.stage][row.key] = benchmark_of_row(row)
+    kept = _version_rows(version.pk, version.fingerprint)
     shares = version.growth_shares or {}
     return BenchmarkSet(
         version=version,
-        stages=stages,
+        stages={stage: dict(by_key) for stage, by_key in kept.items()},
         growth_shares={key: shares.get(key) for key in CATEGORY_KEYS},
     )
 
 
+@lru_cache(maxsize=32)
+def _version_rows(version_id: int, fingerprint: str) -> dict[str, dict[str, Benchmark]]:
+    """Every stage's benchmark of every score key of one version, without the cohorts. A
+    version never changes once written (onpoint.benchmark_reads); the fingerprint is part of
+    the key because a test database reuses ids after a rollback."""
+    unpublished = Benchmark(n_districts=0, published=False)
+    stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
+    for row in BenchmarkRow.objects.filter(version_id=version_id).defer("cohort"):
+        stages[row.stage][row.key] = benchmark_of_row(row)
+    return stages
+
+
 def benchmarks_current() -> BenchmarkSet:
-    """The latest benchmark version. Two queries (one when none exists)."""
+    """The latest benchmark version. Two queries the first time a process reads the version,
+    one after (none exists: one)."""
     return _benchmark_set(BenchmarkVersion.objects.order_by("-id").first())
 
 
@@ -448,9 +480,15 @@ def benchmark_version_of(*, version_id: int) -> BenchmarkVersion | None:
 
 def benchmarks_of_version(*, version_id: int) -> BenchmarkSet | None:
     """An older (or the current) version, so a report can be reproduced; None when unknown.
-    Two queries."""
+    One query (two the first time a process reads the version)."""
     version = benchmark_version_of(version_id=version_id)
     return _benchmark_set(version) if version is not None else None
+
+
+def benchmarks_of(version: BenchmarkVersion) -> BenchmarkSet:
+    """The set of a version already read (a CampaignResult's, with select_related). No query
+    once the process has read the version's rows."""
+    return _benchmark_set(version)
 
 
 def benchmark_versions() -> list[BenchmarkVersion]:

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from districts.selectors import User, is_leader_of
+from districts.selectors import User, campaign_reader_of
 from onpoint import selectors
 from onpoint.campaign_results import CampaignResults, campaign_results_of
 from onpoint.method.structure import STAGE_LABELS
@@ -54,10 +54,11 @@ def campaign_page(
     *, campaign: Campaign, user: User, now: dt.datetime
 ) -> CampaignWaitingPage | CampaignDashboardPage:
     """The page of `campaign` (from campaign_for; its district loaded) as `user` sees it. The
-    scores (2 queries) and the user's memberships (1: a principal sees their own school only,
-    campaign_scores_for), then the waiting page, or campaign_results_of's four queries and the
-    reader's leadership (one, when the campaign asks for comments)."""
-    scores = selectors.campaign_scores_for(user=user, campaign=campaign)
+    user's memberships (1: a principal sees their own school only, and whether they lead the
+    district, campaign_reader_of) and the scores (2 queries), then the waiting page, or
+    campaign_results_of's queries (two once the process has read the version's benchmarks)."""
+    reader = campaign_reader_of(user=user, district=campaign.district)
+    scores = selectors.campaign_scores_read_by(reader=reader, campaign=campaign)
     runs_campaign = scores.only_school is None
     if not scores.results_ready:
         return CampaignWaitingPage(
@@ -71,8 +72,7 @@ def campaign_page(
     results = campaign_results_of(campaign=campaign, scores=scores)
     return CampaignDashboardPage(
         results=results,
-        reads_staff_voice=campaign.asks_comments
-        and is_leader_of(user=user, district=campaign.district),
+        reads_staff_voice=campaign.asks_comments and reader.leads,
         now=now,
         runs_campaign=runs_campaign,
     )
