@@ -59,9 +59,15 @@ class AuditBuffer:
     """A process's waiting events and the thread that writes them. Thread-safe."""
 
     def __init__(
-        self, *, batch: int = BATCH, seconds: float = FLUSH_SECONDS, limit: int = LIMIT
+        self,
+        *,
+        batch: int = BATCH,
+        seconds: float = FLUSH_SECONDS,
+        limit: int = LIMIT,
+        thread: bool = True,
     ) -> None:
-        self.batch, self.seconds, self.limit = batch, seconds, limit
+        """`thread` False: no writing thread (tests flush by hand); the exit's flush stays."""
+        self.batch, self.seconds, self.limit, self.thread = batch, seconds, limit, thread
         self._events: list[AuditEvent] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -111,7 +117,8 @@ class AuditBuffer:
 
     def _start_writer(self) -> None:
         atexit.register(self._flush_at_exit)
-        threading.Thread(target=self._write_forever, name="audit-writer", daemon=True).start()
+        if self.thread:
+            threading.Thread(target=self._write_forever, name="audit-writer", daemon=True).start()
 
     def _flush_at_exit(self) -> None:
         if self._writer_pid == os.getpid():

@@ -179,8 +179,8 @@ class CompareRow:
 
 def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:
     """Rows for districts from `compare_queryset`, in their order, each with its latest and
-    previous released campaigns' summaries. Two queries (campaigns with results, their whole
-    scores)."""
+    previous released campaigns' summaries. One query (the campaigns with their results and
+    whole scores, selectors.campaign_summaries)."""
     ids = [
         getattr(d, name, None)
         for d in districts

@@ -46,8 +46,8 @@ class Journey:
 
 
 def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journey:
-    """Four queries: the district's campaigns with their results, the benchmark versions they
-    were ranked against and their whole scores (2), the milestones (1) and the
+    """Three queries: the district's campaigns with their results, the benchmark versions they
+    were ranked against and their whole scores (1), the milestones (1) and the
     professional-learning offers (1). The benchmarks the landmark campaign was computed against
     come with its result (their rows are read once per process: one more query the first time);
     before any released campaign, the current ones (one more query)."""
@@ -96,8 +96,8 @@ class Dashboard:
 
 
 def dashboard_of(*, campaign: Campaign, scores: CampaignScores | None = None) -> Dashboard:
-    """Four queries: the campaign's result and group scores (2, none when `scores` is given)
-    and the district's campaigns with their results and whole scores (2). The benchmarks the
+    """Three queries: the campaign's result and group scores (2, none when `scores` is given)
+    and the district's campaigns with their results and whole scores (1). The benchmarks the
     ranks were computed against come with the result (their rows read once per process: one
     more query the first time); with no version at all, one query. `campaign.district` must be
     loaded."""

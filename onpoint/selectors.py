@@ -8,13 +8,12 @@ page can only show what the method lets it show.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -344,8 +343,9 @@ class CampaignSummary:
 
 def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary]:
     """Whole-campaign scores, ranks, landmarks and alignment gap of each campaign, in the
-    queryset's order. Two queries, whatever the number of campaigns: the campaigns with their
-    district and result, and their whole-campaign GroupScore rows.
+    queryset's order. One query, whatever the number of campaigns: the campaigns with their
+    district, result, benchmark version and whole-campaign GroupScore row (at most one a
+    campaign: the unique group_score_once_per_group) joined.
 
     The caller restricts `campaigns` to what the user may see (districts_visible_to).
     """
@@ -356,17 +356,16 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         .annotate(n=Count("pk"))
         .values("n")
     )
+    whole_row = FilteredRelation(
+        "group_scores", condition=Q(group_scores__breakdown=GroupScore.Breakdown.WHOLE)
+    )
     listed = list(
-        campaigns.select_related("district", "result__benchmark_version").annotate(
-            live_responses=Coalesce(Subquery(live), 0)
-        )
+        campaigns.annotate(whole_row=whole_row)
+        # The stubs do not know a FilteredRelation's name; Django joins it (one row at most).
+        .select_related("district", "result__benchmark_version", "whole_row")  # type: ignore[misc]
+        .annotate(live_responses=Coalesce(Subquery(live), 0))
     )
     now = timezone.now()
-    whole: dict[int, dict[str, Score]] = defaultdict(dict)
-    for row in GroupScore.objects.filter(
-        campaign__in=[c.pk for c in listed], breakdown=GroupScore.Breakdown.WHOLE
-    ):
-        whole[row.campaign_id] = row.scores()
     summaries = []
     for campaign in listed:
         result: CampaignResult | None = getattr(campaign, "result", None)
@@ -376,7 +375,9 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
             # campaign_scores).
             summaries.append(_counts_only_summary(campaign, released=released))
         else:
-            summaries.append(_released_summary(campaign, result, whole.get(campaign.pk, {})))
+            row: GroupScore | None = getattr(campaign, "whole_row", None)
+            whole = row.scores() if row is not None else {}
+            summaries.append(_released_summary(campaign, result, whole))
     return summaries
 
 
@@ -420,7 +421,7 @@ def _released_summary(
 
 def district_campaign_history(*, district: District) -> list[CampaignSummary]:
     """The district's campaigns, oldest first (by opening, then creation), as CampaignSummary.
-    Two queries. The caller got `district` from district_for(user, slug)."""
+    One query. The caller got `district` from district_for(user, slug)."""
     return campaign_summaries(
         campaigns=Campaign.objects.filter(district=district).order_by("opens_at", "pk")
     )
@@ -465,6 +466,12 @@ def _version_rows(version_id: int, fingerprint: str) -> dict[str, dict[str, Benc
     for row in BenchmarkRow.objects.filter(version_id=version_id).defer("cohort"):
         stages[row.stage][row.key] = benchmark_of_row(row)
     return stages
+
+
+def benchmark_rows_forget() -> None:
+    """Forget every version's rows this process keeps (for tests, whose rolled-back databases
+    reuse ids)."""
+    _version_rows.cache_clear()
 
 
 def benchmarks_current() -> BenchmarkSet:

@@ -85,9 +85,10 @@ def journey_page(
     *, district: District, user: User, now: dt.datetime, today: dt.date
 ) -> JourneyPage:
     """The journey map of `district` (which the caller got from district_for) as `user` sees it:
-    eight queries at most once the process has read the benchmarks (page_selectors.journey_of's
-    four, five before any released campaign; the user's access, which says their leadership too;
-    co_travelers_of's three, one when no district is ahead)."""
+    page_selectors.journey_of's three queries (one or two more: the current benchmarks before
+    the first released campaign, a version's rows the first time the process reads them), the
+    user's access, which says their leadership too (1), and co_travelers_of's three (one when
+    no district is ahead)."""
     journey = journey_of(district=district, now=now, today=today)
     landmark_campaign = journey.landmark_campaign
     landmarks = _landmarks_shown(landmark_campaign)
