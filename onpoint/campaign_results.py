@@ -133,6 +133,14 @@ def campaign_results_of(*, campaign: Campaign, scores: CampaignScores) -> Campai
     (page_selectors.dashboard_of with the scores given; one more the first time the process
     reads the version's benchmarks); `campaign.district` must be loaded."""
     dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
+    return campaign_results_from(campaign=campaign, dashboard=dashboard)
+
+
+def campaign_results_from(
+    *, campaign: Campaign, dashboard: page_selectors.Dashboard
+) -> CampaignResults:
+    """The results of a campaign from its rows already read (page_selectors.dashboard_of). No
+    query."""
     scores = dashboard.scores
     stage_benchmarks = dashboard.benchmarks.stages[scores.stage]
     # The district's campaigns up to this one: the growth curves show where it came from.
