@@ -15,12 +15,12 @@ from typing import Any
 
 from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from districts.models import District
 from districts.selectors import CampaignReader, SchoolScope, User, campaign_reader_of
 from onpoint.aggregates import SCHOOL_NAMED_UNSPECIFIED, UNSPECIFIED_SCHOOL
-from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
+from onpoint.benchmark_reads import version_benchmark_rows, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
@@ -33,7 +33,6 @@ from onpoint.method.structure import (
     SCORE_KEYS,
     STAGES,
 )
-from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
@@ -53,9 +52,20 @@ def _every_score(whole: Mapping[str, Score]) -> dict[str, Score]:
 
 def _landmarks_in_words(landmarks: dict[str, Landmark], stage: str) -> dict[str, LandmarkText]:
     """The landmarks in the active language, in LANDMARK_KEYS order."""
+    language = translation.get_language()
     return {
-        key: landmark_text(landmarks[key], stage=stage) for key in LANDMARK_KEYS if key in landmarks
+        key: _landmark_words(landmarks[key], stage, language)
+        for key in LANDMARK_KEYS
+        if key in landmarks
     }
+
+
+@lru_cache(maxsize=1024)
+def _landmark_words(landmark: Landmark, stage: str, language: str | None) -> LandmarkText:
+    """landmark_text, kept per process: its words depend on the landmark (its key, status and
+    reason), the stage and the active language alone, and a compare page or a journey map
+    shows dozens of campaigns' landmarks (a frozen LandmarkText, so sharing it is safe)."""
+    return landmark_text(landmark, stage=stage)
 
 
 def _landmarks_of_json(stored: dict[str, Any], stage: str) -> dict[str, LandmarkText]:
@@ -447,31 +457,13 @@ def _benchmark_set(version: BenchmarkVersion | None) -> BenchmarkSet:
         unpublished = Benchmark(n_districts=0, published=False)
         stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
         return BenchmarkSet(version=None, stages=stages, growth_shares=dict.fromkeys(CATEGORY_KEYS))
-    kept = _version_rows(version.pk, version.fingerprint)
+    kept = version_benchmark_rows(version.pk, version.fingerprint)
     shares = version.growth_shares or {}
     return BenchmarkSet(
         version=version,
         stages={stage: dict(by_key) for stage, by_key in kept.items()},
         growth_shares={key: shares.get(key) for key in CATEGORY_KEYS},
     )
-
-
-@lru_cache(maxsize=32)
-def _version_rows(version_id: int, fingerprint: str) -> dict[str, dict[str, Benchmark]]:
-    """Every stage's benchmark of every score key of one version, without the cohorts. A
-    version never changes once written (onpoint.benchmark_reads); the fingerprint is part of
-    the key because a test database reuses ids after a rollback."""
-    unpublished = Benchmark(n_districts=0, published=False)
-    stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
-    for row in BenchmarkRow.objects.filter(version_id=version_id).defer("cohort"):
-        stages[row.stage][row.key] = benchmark_of_row(row)
-    return stages
-
-
-def benchmark_rows_forget() -> None:
-    """Forget every version's rows this process keeps (for tests, whose rolled-back databases
-    reuse ids)."""
-    _version_rows.cache_clear()
 
 
 def benchmarks_current() -> BenchmarkSet:

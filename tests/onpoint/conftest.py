@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
-from onpoint.selectors import benchmark_rows_forget
+from onpoint.benchmark_reads import benchmark_rows_forget
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,11 +53,10 @@ def released(maple: District) -> Campaign:
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The templates dashboard_body rendered (a cached answer renders none)."""
     rendered: list[str] = []
-    real = dashboard_body.render_to_string
 
     def counting(name: str, context: Any) -> str:
         rendered.append(name)
-        return real(name, context)
+        return render_to_string(name, context)
 
     monkeypatch.setattr(dashboard_body, "render_to_string", counting)
     return rendered

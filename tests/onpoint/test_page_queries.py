@@ -19,7 +19,8 @@ from django.urls import reverse
 from districts.models import District
 from journeys import audit_log
 from journeys.audit_buffer import AuditBuffer
-from onpoint import benchmark_rebuild, selectors
+from onpoint import benchmark_rebuild
+from onpoint.benchmark_reads import benchmark_rows_forget
 from surveys.models import Campaign
 from tests.clients import signed_in
 from tests.onpoint.builders import uniform
@@ -83,7 +84,7 @@ def test_each_page_reads_at_most_ten_queries_even_the_first_time(
     client = signed_in(consultant_for_maple_and_oak)
     # The first read of each page in a fresh process: the benchmark version's rows are read
     # once (onpoint.selectors), by the first page that needs them.
-    selectors.benchmark_rows_forget()
+    benchmark_rows_forget()
     first = {name: queries(client, url) for name, url in urls.items()}
     # From then on: 1 session, 2 user, then per page (the header's switcher last on each):
     # dashboard 3 district, 4 campaign, 5 memberships, 6 result, 7 group scores, 8 the
