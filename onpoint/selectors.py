@@ -484,9 +484,9 @@ def benchmarks_of_version(*, version_id: int) -> BenchmarkSet | None:
     return _benchmark_set(version) if version is not None else None
 
 
-def benchmarks_of(version: BenchmarkVersion) -> BenchmarkSet:
-    """The set of a version already read (a CampaignResult's, with select_related). No query
-    once the process has read the version's rows."""
+def benchmarks_of(version: BenchmarkVersion | None) -> BenchmarkSet:
+    """The set of a version already read (a CampaignResult's, with select_related); None: no
+    benchmarks yet. No query once the process has read the version's rows."""
     return _benchmark_set(version)
 
 

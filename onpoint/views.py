@@ -36,8 +36,8 @@ from onpoint import selectors
 from onpoint.board_report import board_report_pdf, report_filename
 from onpoint.campaign_results import campaign_results_of
 from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
-from onpoint.dashboard_body import dashboard_results_html
 from onpoint.exports import campaign_csv
+from onpoint.page_fragments import benchmarks_content_html, dashboard_results_html
 from onpoint.pages.benchmarks import benchmarks_page
 from onpoint.pages.campaign import CampaignWaitingPage, campaign_page
 from onpoint.pages.compare import compare_page
@@ -224,7 +224,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def benchmarks(request: HttpRequest) -> HttpResponse:
     page = benchmarks_page()
     return render(
-        request, "onpoint/benchmarks.html", {"nav_current": "benchmarks", **page.context()}
+        request,
+        "onpoint/benchmarks.html",
+        {"nav_current": "benchmarks", "content": benchmarks_content_html(page)},
     )
 
 

@@ -56,7 +56,7 @@ class CampaignDashboardPage(PageModel):
         return self.dashboard.scores
 
     def header_context(self) -> dict[str, Any]:
-        """What the page shows above its results (onpoint.dashboard_body renders the rest)."""
+        """What the page shows above its results (onpoint.page_fragments renders the rest)."""
         return {
             "campaign": self.campaign,
             "scores": self.scores,
@@ -74,7 +74,7 @@ class CampaignDashboardPage(PageModel):
         """A digest of everything the results show, and nothing else: the same for two readers
         exactly when they would see the same results (a principal's scores hold their school
         alone, so theirs differ from a leader's), and new as soon as a stored row it comes from
-        changes (onpoint.dashboard_body keys its rendered results on it)."""
+        changes (onpoint.page_fragments keys its rendered results on it)."""
         return hashlib.sha256(
             repr(_content_facts(self.campaign, self.dashboard)).encode()
         ).hexdigest()

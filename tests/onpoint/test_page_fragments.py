@@ -1,6 +1,7 @@
-"""A released campaign's dashboard results rendered once per content (onpoint/dashboard_body.py):
-the same bytes from the cache, never a reader's results to a reader who may not see them (a
-principal sees their own school alone), and new results as soon as the stored rows change."""
+"""Parts of pages rendered once per content (onpoint/page_fragments.py): a released campaign's
+dashboard results and the national benchmarks. The same bytes from the cache, never a reader's
+results to a reader who may not see them (a principal sees their own school alone), and new
+ones as soon as the stored rows change."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
-from onpoint import benchmark_rebuild, dashboard_body
-from onpoint.models import CampaignResult
+from onpoint import benchmark_rebuild, page_fragments
+from onpoint.models import BenchmarkVersion, CampaignResult
 from onpoint.pages.campaign import CampaignDashboardPage, campaign_page
 from surveys.models import Campaign
 from tests.clients import signed_in
@@ -51,14 +52,14 @@ def released(maple: District) -> Campaign:
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The templates dashboard_body rendered (a cached answer renders none)."""
+    """The templates page_fragments rendered (a cached answer renders none)."""
     rendered: list[str] = []
 
     def counting(name: str, context: Any) -> str:
         rendered.append(name)
         return render_to_string(name, context)
 
-    monkeypatch.setattr(dashboard_body, "render_to_string", counting)
+    monkeypatch.setattr(page_fragments, "render_to_string", counting)
     return rendered
 
 
@@ -87,7 +88,7 @@ def test_the_results_are_rendered_once_and_served_byte_for_byte(
     first = page_of(client, released)
     second = page_of(client, released)
 
-    assert renders == [dashboard_body.RESULTS_TEMPLATE]
+    assert renders == [page_fragments.RESULTS_TEMPLATE]
     assert second == first
     assert "Every score of this campaign" in first
     assert PARTNER_SCHOOL in first
@@ -142,3 +143,30 @@ def test_the_content_key_is_the_same_for_the_same_rows_and_reader(
     assert key(leader_of_maple) == key(leader_of_maple)
     assert key(principal) == key(principal)
     assert key(principal) != key(leader_of_maple)
+
+
+def test_the_benchmarks_are_rendered_once_per_set_of_versions(
+    released: Campaign, leader_of_maple: Any, renders: list[str]
+) -> None:
+    client = signed_in(leader_of_maple)
+    url = reverse("national_benchmarks")
+
+    def page() -> str:
+        response = client.get(url)
+        assert response.status_code == 200
+        return re.sub(r'csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+    first = page()
+    assert page() == first
+    assert renders == [page_fragments.BENCHMARKS_TEMPLATE]
+    latest = BenchmarkVersion.objects.latest("id")
+    assert f"Version {latest.pk}, computed" in first
+
+    peer_districts(1, start=4)
+    benchmark_rebuild.benchmarks_rebuild()
+    newer = BenchmarkVersion.objects.latest("id")
+    assert newer.pk != latest.pk
+    after = page()
+
+    assert renders == [page_fragments.BENCHMARKS_TEMPLATE] * 2
+    assert f"Version {newer.pk}, computed" in after
