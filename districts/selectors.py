@@ -125,19 +125,39 @@ def school_scope_of(*, user: User, district: District) -> SchoolScope | None:
     One query (none for staff). The caller already got `district` from district_for (404
     outside the user's reach).
     """
-    if getattr(user, "is_staff", False) or not user.is_authenticated:
-        return None
+    return campaign_reader_of(user=user, district=district).scope
+
+
+@dataclass(frozen=True)
+class CampaignReader:
+    """How a person reads a district's campaign: `scope`, school_scope_of's answer; `leads`,
+    is_leader_of's (staff comments are read by leaders alone)."""
+
+    scope: SchoolScope | None
+    leads: bool
+
+
+def campaign_reader_of(*, user: User, district: District) -> CampaignReader:
+    """school_scope_of and is_leader_of in one query (none for staff): the user's memberships
+    of this district."""
+    if getattr(user, "is_staff", False):
+        return CampaignReader(scope=None, leads=True)
+    if not user.is_authenticated:
+        return CampaignReader(scope=None, leads=False)
     rows = list(
         Membership.objects.filter(user=user, district=district).values_list(
             "kind", "school_id", "school__name"
         )
     )
+    leads = any(kind == Membership.Kind.LEADER for kind, _, _ in rows)
     if not rows or any(kind in RUNS_CAMPAIGNS for kind, _, _ in rows):
-        return None
+        return CampaignReader(scope=None, leads=leads)
     _, school_id, school_name = rows[0]
     # Every other kind runs campaigns; a principal's membership names a school (a constraint).
     assert school_id is not None
-    return SchoolScope(school_id=school_id, school_name=school_name)
+    return CampaignReader(
+        scope=SchoolScope(school_id=school_id, school_name=school_name), leads=leads
+    )
 
 
 def may_run_campaigns(*, user: User, district: District) -> bool:

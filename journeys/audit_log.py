@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from districts.models import AuditEvent
+from journeys.audit_buffer import audit_buffer
 from surveys.models import Campaign
 
 # Prefixes of URLs that show a district's data; GETs of them that succeed are audited.
@@ -62,8 +65,15 @@ def audited_district_slug(request: HttpRequest) -> str:
     return ""
 
 
+def audit_buffered() -> bool:
+    """Whether reads are written in batches (journeys.audit_buffer): with a broker, unless
+    settings.AUDIT_BUFFERED says otherwise; at once in the embedded mode."""
+    return bool(getattr(settings, "AUDIT_BUFFERED", not settings.CELERY_TASK_ALWAYS_EAGER))
+
+
 class AuditMiddleware:
-    """Records successful reads of district data by signed-in people (not static files)."""
+    """Records successful reads of district data by signed-in people (not static files): at
+    once in the embedded mode, else in the process's batch (journeys.audit_buffer)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -74,12 +84,18 @@ class AuditMiddleware:
         if not user.is_authenticated:
             return response
         action = audit_action(request, response)
-        if action is not None:
-            AuditEvent.objects.create(
-                user=user,
-                username=user.get_username(),
-                district_slug=audited_district_slug(request),
-                action=action,
-                path=request.get_full_path()[:500],
-            )
+        if action is None:
+            return response
+        event = AuditEvent(
+            user=user,
+            username=user.get_username(),
+            district_slug=audited_district_slug(request),
+            action=action,
+            path=request.get_full_path()[:500],
+            at=timezone.now(),
+        )
+        if audit_buffered():
+            audit_buffer.add(event)
+        else:
+            event.save()
         return response

@@ -68,5 +68,23 @@ def _version_benchmarks_read(version_id: int, fingerprint: str) -> dict[str, Sta
     return by_stage
 
 
+@lru_cache(maxsize=32)
+def version_benchmark_rows(version_id: int, fingerprint: str) -> dict[str, dict[str, Benchmark]]:
+    """Every stage's benchmark of every score key of one version, without the cohorts (the
+    pages' benchmark sets, onpoint.selectors): read once per process (one query), kept. Do not
+    change what it returns: it is shared. A version never changes once written; the fingerprint
+    is part of the key because a test database reuses ids after a rollback."""
+    stages = {stage: dict.fromkeys(SCORE_KEYS, NO_BENCHMARK) for stage in STAGES}
+    for row in BenchmarkRow.objects.filter(version_id=version_id).defer("cohort"):
+        stages[row.stage][row.key] = benchmark_of_row(row)
+    return stages
+
+
+def benchmark_rows_forget() -> None:
+    """Forget every version's rows this process keeps (for tests, whose rolled-back databases
+    reuse ids)."""
+    version_benchmark_rows.cache_clear()
+
+
 def benchmark_version_latest() -> BenchmarkVersion | None:
     return BenchmarkVersion.objects.order_by("-id").first()

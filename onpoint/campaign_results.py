@@ -129,9 +129,18 @@ def _campaign_points(history: Sequence[CampaignSummary], score_key: str) -> list
 
 
 def campaign_results_of(*, campaign: Campaign, scores: CampaignScores) -> CampaignResults:
-    """The results of a campaign whose `scores` are ready (`scores.results_ready`). Four queries
-    (page_selectors.dashboard_of with the scores given); `campaign.district` must be loaded."""
+    """The results of a campaign whose `scores` are ready (`scores.results_ready`). One query
+    (page_selectors.dashboard_of with the scores given; one more the first time the process
+    reads the version's benchmarks); `campaign.district` must be loaded."""
     dashboard = page_selectors.dashboard_of(campaign=campaign, scores=scores)
+    return campaign_results_from(campaign=campaign, dashboard=dashboard)
+
+
+def campaign_results_from(
+    *, campaign: Campaign, dashboard: page_selectors.Dashboard
+) -> CampaignResults:
+    """The results of a campaign from its rows already read (page_selectors.dashboard_of). No
+    query."""
     scores = dashboard.scores
     stage_benchmarks = dashboard.benchmarks.stages[scores.stage]
     # The district's campaigns up to this one: the growth curves show where it came from.

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, NullIf
 from django.utils import timezone
@@ -170,8 +179,8 @@ class CompareRow:
 
 def compare_rows(*, districts: Sequence[District], today: dt.date) -> list[CompareRow]:
     """Rows for districts from `compare_queryset`, in their order, each with its latest and
-    previous released campaigns' summaries. Two queries (campaigns with results, their whole
-    scores)."""
+    previous released campaigns' summaries. One query (the campaigns with their results and
+    whole scores, selectors.campaign_summaries)."""
     ids = [
         getattr(d, name, None)
         for d in districts
@@ -260,6 +269,12 @@ def compare_points(*, queryset: QuerySet[District], limit: int) -> list[CompareP
     )
     if len(rows) > limit:
         return None
+    return points_of(rows)
+
+
+def points_of(rows: Iterable[Mapping[str, Any]]) -> list[ComparePoint]:
+    """The chart's points of districts from compare_queryset, as its `values()` rows (name,
+    launch_date, latest_opens_at, latest_onpoint), in their order. No query."""
     points = []
     for row in rows:
         if row["latest_opens_at"] is None:
@@ -277,8 +292,32 @@ def compare_points(*, queryset: QuerySet[District], limit: int) -> list[CompareP
     return points
 
 
-def compare_states(*, districts: QuerySet[District]) -> list[str]:
-    """The states of these districts, for the filter. One query."""
-    return sorted(
-        set(District.objects.filter(pk__in=districts.values("pk")).values_list("state", flat=True))
+@dataclass(frozen=True)
+class CompareCounts:
+    """The states of the districts a person compares (for the filter), and how many of those
+    districts match the page's stage and state filters."""
+
+    states: list[str]
+    matching: int
+
+
+def compare_counts(
+    *, districts: QuerySet[District], today: dt.date, stage: str = "", state: str = ""
+) -> CompareCounts:
+    """The districts' states and the number that compare_queryset keeps for `stage` and
+    `state` (the same filters). One query: the districts counted by state."""
+    matches = Q()
+    if stage in STAGES:
+        matches &= stage_q(stage, today)
+    if state:
+        matches &= Q(state=state)
+    counted = (
+        District.objects.filter(pk__in=districts.values("pk"))
+        .values("state")
+        .annotate(n=Count("pk", filter=matches or None))
+        .order_by()
+    )
+    rows = [(row["state"], row["n"]) for row in counted]
+    return CompareCounts(
+        states=sorted({code for code, _ in rows}), matching=sum(n for _, n in rows)
     )

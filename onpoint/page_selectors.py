@@ -46,20 +46,20 @@ class Journey:
 
 
 def journey_of(*, district: District, now: dt.datetime, today: dt.date) -> Journey:
-    """Seven queries at most: the district's campaigns with their results and whole scores (2),
-    the benchmark versions they were ranked against (1), the benchmarks the landmark campaign
-    was computed against (2, one when no version exists), the milestones (1) and the
-    professional-learning offers (1)."""
+    """Three queries: the district's campaigns with their results, the benchmark versions they
+    were ranked against and their whole scores (1), the milestones (1) and the
+    professional-learning offers (1). The benchmarks the landmark campaign was computed against
+    come with its result (their rows are read once per process: one more query the first time);
+    before any released campaign, the current ones (one more query)."""
     campaigns = selectors.district_campaign_history(district=district)
     released = [summary for summary in campaigns if summary.results_ready]
     reported = [summary for summary in released if summary.scores[ONPOINT].reported]
     candidates = reported or released
     landmark_campaign = candidates[-1] if candidates else None
-    version_ids = {s.benchmark_version_id for s in campaigns if s.benchmark_version_id}
-    versions = {v.pk: v for v in BenchmarkVersion.objects.filter(pk__in=version_ids)}
-    benchmarks = _benchmarks_for(
-        landmark_campaign.benchmark_version_id if landmark_campaign else None
-    )
+    versions = {
+        s.benchmark_version.pk: s.benchmark_version for s in campaigns if s.benchmark_version
+    }
+    benchmarks = _benchmarks_for(landmark_campaign.benchmark_version if landmark_campaign else None)
     return Journey(
         district=district,
         stage=stage_of(district.launch_date, today),
@@ -79,13 +79,12 @@ def _offers_by_landmark(district: District) -> dict[str, list[LearningOffer]]:
     return dict(by_landmark)
 
 
-def _benchmarks_for(version_id: int | None) -> BenchmarkSet:
+def _benchmarks_for(version: BenchmarkVersion | None) -> BenchmarkSet:
     """The benchmarks of this version (so a chart matches the ranks beside it), else the current
-    ones. Two queries (one when no version exists at all)."""
-    if version_id is not None:
-        found = selectors.benchmarks_of_version(version_id=version_id)
-        if found is not None:
-            return found
+    ones. No query for a version whose rows this process has read; the current ones, one (two
+    the first time)."""
+    if version is not None:
+        return selectors.benchmarks_of(version)
     return selectors.benchmarks_current()
 
 
@@ -97,11 +96,13 @@ class Dashboard:
 
 
 def dashboard_of(*, campaign: Campaign, scores: CampaignScores | None = None) -> Dashboard:
-    """Six queries: the campaign's result and group scores (2, none when `scores` is given),
-    the district's campaigns with their results and whole scores (2), and the benchmarks the
-    ranks were computed against (2; one when no version exists). `campaign.district` must be
+    """Three queries: the campaign's result and group scores (2, none when `scores` is given)
+    and the district's campaigns with their results and whole scores (1). The benchmarks the
+    ranks were computed against come with the result (their rows read once per process: one
+    more query the first time); with no version at all, one query. `campaign.district` must be
     loaded."""
     scores = scores or selectors.campaign_scores(campaign=campaign)
     history = selectors.district_campaign_history(district=campaign.district)
-    version_id = scores.benchmark_version.pk if scores.benchmark_version else None
-    return Dashboard(scores=scores, history=history, benchmarks=_benchmarks_for(version_id))
+    return Dashboard(
+        scores=scores, history=history, benchmarks=_benchmarks_for(scores.benchmark_version)
+    )

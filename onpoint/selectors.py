@@ -8,19 +8,19 @@ page can only show what the method lets it show.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from districts.models import District
-from districts.selectors import SchoolScope, User, school_scope_of
+from districts.selectors import CampaignReader, SchoolScope, User, campaign_reader_of
 from onpoint.aggregates import SCHOOL_NAMED_UNSPECIFIED, UNSPECIFIED_SCHOOL
-from onpoint.benchmark_reads import benchmark_of_row, version_benchmarks
+from onpoint.benchmark_reads import version_benchmark_rows, version_benchmarks
 from onpoint.landmark_texts import LandmarkText, landmark_text
 from onpoint.method.alignment import NO_GAP, Alignment, CategoryGap
 from onpoint.method.benchmarks import Benchmark
@@ -33,7 +33,6 @@ from onpoint.method.structure import (
     SCORE_KEYS,
     STAGES,
 )
-from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.standing import campaign_facts, campaign_standing, district_campaign_facts
 from surveys.models import Campaign, Response
@@ -53,9 +52,20 @@ def _every_score(whole: Mapping[str, Score]) -> dict[str, Score]:
 
 def _landmarks_in_words(landmarks: dict[str, Landmark], stage: str) -> dict[str, LandmarkText]:
     """The landmarks in the active language, in LANDMARK_KEYS order."""
+    language = translation.get_language()
     return {
-        key: landmark_text(landmarks[key], stage=stage) for key in LANDMARK_KEYS if key in landmarks
+        key: _landmark_words(landmarks[key], stage, language)
+        for key in LANDMARK_KEYS
+        if key in landmarks
     }
+
+
+@lru_cache(maxsize=1024)
+def _landmark_words(landmark: Landmark, stage: str, language: str | None) -> LandmarkText:
+    """landmark_text, kept per process: its words depend on the landmark (its key, status and
+    reason), the stage and the active language alone, and a compare page or a journey map
+    shows dozens of campaigns' landmarks (a frozen LandmarkText, so sharing it is safe)."""
+    return landmark_text(landmark, stage=stage)
 
 
 def _landmarks_of_json(stored: dict[str, Any], stage: str) -> dict[str, LandmarkText]:
@@ -211,8 +221,22 @@ def campaign_scores_for(
     is in the result at all. Everyone else gets campaign_scores unchanged. One more query than
     campaign_scores (none for staff); `campaign.district` should be loaded.
     """
+    reader = campaign_reader_of(user=user, district=campaign.district)
+    return campaign_scores_read_by(
+        reader=reader, campaign=campaign, benchmark_version=benchmark_version
+    )
+
+
+def campaign_scores_read_by(
+    *,
+    reader: CampaignReader,
+    campaign: Campaign,
+    benchmark_version: BenchmarkVersion | None = None,
+) -> CampaignScores:
+    """campaign_scores_for with the reader already known (districts.selectors.
+    campaign_reader_of: a page that also needs the reader's leadership asks once)."""
     scores = campaign_scores(campaign=campaign, benchmark_version=benchmark_version)
-    return scores_in_scope(scores, school_scope_of(user=user, district=campaign.district))
+    return scores_in_scope(scores, reader.scope)
 
 
 def school_group_name(school_name: str) -> str:
@@ -314,6 +338,8 @@ class CampaignSummary:
     landmarks: dict[str, LandmarkText]
     alignment_gap: float | None
     released: bool = True
+    # The version the ranks were computed against, read with the result (None as above).
+    benchmark_version: BenchmarkVersion | None = None
 
     @property
     def results_ready(self) -> bool:
@@ -327,8 +353,9 @@ class CampaignSummary:
 
 def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary]:
     """Whole-campaign scores, ranks, landmarks and alignment gap of each campaign, in the
-    queryset's order. Two queries, whatever the number of campaigns: the campaigns with their
-    district and result, and their whole-campaign GroupScore rows.
+    queryset's order. One query, whatever the number of campaigns: the campaigns with their
+    district, result, benchmark version and whole-campaign GroupScore row (at most one a
+    campaign: the unique group_score_once_per_group) joined.
 
     The caller restricts `campaigns` to what the user may see (districts_visible_to).
     """
@@ -339,17 +366,16 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
         .annotate(n=Count("pk"))
         .values("n")
     )
+    whole_row = FilteredRelation(
+        "group_scores", condition=Q(group_scores__breakdown=GroupScore.Breakdown.WHOLE)
+    )
     listed = list(
-        campaigns.select_related("district", "result").annotate(
-            live_responses=Coalesce(Subquery(live), 0)
-        )
+        campaigns.annotate(whole_row=whole_row)
+        # The stubs do not know a FilteredRelation's name; Django joins it (one row at most).
+        .select_related("district", "result__benchmark_version", "whole_row")  # type: ignore[misc]
+        .annotate(live_responses=Coalesce(Subquery(live), 0))
     )
     now = timezone.now()
-    whole: dict[int, dict[str, Score]] = defaultdict(dict)
-    for row in GroupScore.objects.filter(
-        campaign__in=[c.pk for c in listed], breakdown=GroupScore.Breakdown.WHOLE
-    ):
-        whole[row.campaign_id] = row.scores()
     summaries = []
     for campaign in listed:
         result: CampaignResult | None = getattr(campaign, "result", None)
@@ -359,7 +385,9 @@ def campaign_summaries(*, campaigns: QuerySet[Campaign]) -> list[CampaignSummary
             # campaign_scores).
             summaries.append(_counts_only_summary(campaign, released=released))
         else:
-            summaries.append(_released_summary(campaign, result, whole.get(campaign.pk, {})))
+            row: GroupScore | None = getattr(campaign, "whole_row", None)
+            whole = row.scores() if row is not None else {}
+            summaries.append(_released_summary(campaign, result, whole))
     return summaries
 
 
@@ -393,6 +421,7 @@ def _released_summary(
         computed_at=result.computed_at,
         recompute_pending=campaign.scores_dirty or result.stage != stage,
         benchmark_version_id=result.benchmark_version_id,
+        benchmark_version=result.benchmark_version,
         scores=_every_score(whole),
         percentile_ranks={key: result.ranks.get(key) for key in SCORE_KEYS},
         landmarks=_landmarks_of_json(result.landmarks, result.stage),
@@ -402,7 +431,7 @@ def _released_summary(
 
 def district_campaign_history(*, district: District) -> list[CampaignSummary]:
     """The district's campaigns, oldest first (by opening, then creation), as CampaignSummary.
-    Two queries. The caller got `district` from district_for(user, slug)."""
+    One query. The caller got `district` from district_for(user, slug)."""
     return campaign_summaries(
         campaigns=Campaign.objects.filter(district=district).order_by("opens_at", "pk")
     )
@@ -422,22 +451,24 @@ class BenchmarkSet:
 
 
 def _benchmark_set(version: BenchmarkVersion | None) -> BenchmarkSet:
-    unpublished = Benchmark(n_districts=0, published=False)
-    stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
+    """The set of `version`: its rows read once per process (one query the first time, none
+    after). Each call gets its own dictionaries, so a caller cannot change another's."""
     if version is None:
+        unpublished = Benchmark(n_districts=0, published=False)
+        stages = {stage: dict.fromkeys(SCORE_KEYS, unpublished) for stage in STAGES}
         return BenchmarkSet(version=None, stages=stages, growth_shares=dict.fromkeys(CATEGORY_KEYS))
-    for row in BenchmarkRow.objects.filter(version=version).defer("cohort"):
-        stages[row.stage][row.key] = benchmark_of_row(row)
+    kept = version_benchmark_rows(version.pk, version.fingerprint)
     shares = version.growth_shares or {}
     return BenchmarkSet(
         version=version,
-        stages=stages,
+        stages={stage: dict(by_key) for stage, by_key in kept.items()},
         growth_shares={key: shares.get(key) for key in CATEGORY_KEYS},
     )
 
 
 def benchmarks_current() -> BenchmarkSet:
-    """The latest benchmark version. Two queries (one when none exists)."""
+    """The latest benchmark version. Two queries the first time a process reads the version,
+    one after (none exists: one)."""
     return _benchmark_set(BenchmarkVersion.objects.order_by("-id").first())
 
 
@@ -448,9 +479,15 @@ def benchmark_version_of(*, version_id: int) -> BenchmarkVersion | None:
 
 def benchmarks_of_version(*, version_id: int) -> BenchmarkSet | None:
     """An older (or the current) version, so a report can be reproduced; None when unknown.
-    Two queries."""
+    One query (two the first time a process reads the version)."""
     version = benchmark_version_of(version_id=version_id)
     return _benchmark_set(version) if version is not None else None
+
+
+def benchmarks_of(version: BenchmarkVersion | None) -> BenchmarkSet:
+    """The set of a version already read (a CampaignResult's, with select_related); None: no
+    benchmarks yet. No query once the process has read the version's rows."""
+    return _benchmark_set(version)
 
 
 def benchmark_versions() -> list[BenchmarkVersion]:

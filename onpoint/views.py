@@ -37,6 +37,7 @@ from onpoint.board_report import board_report_pdf, report_filename
 from onpoint.campaign_results import campaign_results_of
 from onpoint.chart_images import CHARTS_UNAVAILABLE, ChartImagesUnavailable
 from onpoint.exports import campaign_csv
+from onpoint.page_fragments import benchmarks_content_html, dashboard_results_html
 from onpoint.pages.benchmarks import benchmarks_page
 from onpoint.pages.campaign import CampaignWaitingPage, campaign_page
 from onpoint.pages.compare import compare_page
@@ -133,15 +134,17 @@ def campaign_dashboard(request: HttpRequest, slug: str, campaign_id: int) -> Htt
     district = district_for(request.user, slug)
     campaign = campaign_for(request.user, district=district, campaign_id=campaign_id)
     page = campaign_page(campaign=campaign, user=request.user, now=timezone.now())
-    template = (
-        "onpoint/campaign_waiting.html"
-        if isinstance(page, CampaignWaitingPage)
-        else "onpoint/campaign_dashboard.html"
-    )
+    where = {"district": district, "current_district": district}
+    if isinstance(page, CampaignWaitingPage):
+        return render(request, "onpoint/campaign_waiting.html", {**where, **page.context()})
     return render(
         request,
-        template,
-        {"district": district, "current_district": district, **page.context()},
+        "onpoint/campaign_dashboard.html",
+        {
+            **where,
+            **page.header_context(),
+            "results_body": dashboard_results_html(page, district),
+        },
     )
 
 
@@ -221,7 +224,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 def benchmarks(request: HttpRequest) -> HttpResponse:
     page = benchmarks_page()
     return render(
-        request, "onpoint/benchmarks.html", {"nav_current": "benchmarks", **page.context()}
+        request,
+        "onpoint/benchmarks.html",
+        {"nav_current": "benchmarks", "content": benchmarks_content_html(page)},
     )
 
 

@@ -13,6 +13,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from districts.models import District
 from districts.selectors import User, districts_consulted_by, districts_visible_to, is_consultant
@@ -22,10 +23,11 @@ from onpoint.compare_selectors import (
     STALE_AFTER_MONTHS,
     ComparePoint,
     CompareRow,
+    compare_counts,
     compare_points,
     compare_queryset,
     compare_rows,
-    compare_states,
+    points_of,
 )
 from onpoint.method.benchmarks import Benchmark
 from onpoint.method.scoring import Score
@@ -132,7 +134,11 @@ def districts_compared_by(user: User) -> QuerySet[District]:
 
 def compare_page(*, user: User, query: QueryDict, now: dt.datetime, today: dt.date) -> ComparePage:
     """The compare page of `user` for the query string `query` (stage, state, sort, order, page,
-    and the `pick`ed districts' slugs). A fixed number of queries, whatever the districts."""
+    and the `pick`ed districts' slugs). A fixed number of queries, whatever the districts: whether
+    the user consults (1), the states and how many match (1), the page (1), its rows (2), the
+    current benchmarks (1, two the first time), the chart's points (1, none when every match is
+    on the page or too many match to draw), and the side-by-side picks (3, none when not two to
+    six)."""
     form = CompareForm(query)
     params: Mapping[str, str] = form.cleaned_data if form.is_valid() else {}
     stage = params.get("stage") or ""
@@ -149,10 +155,13 @@ def compare_page(*, user: User, query: QueryDict, now: dt.datetime, today: dt.da
         sort=sort,
         descending=descending,
     )
-    page = Paginator(queryset, COMPARE_PAGE_SIZE).get_page(params.get("page") or 1)
-    rows = compare_rows(districts=list(page.object_list), today=today)
+    counts = compare_counts(districts=base, today=today, stage=stage, state=state)
+    paginator = CountedPaginator(queryset, COMPARE_PAGE_SIZE, count=counts.matching)
+    page = paginator.get_page(params.get("page") or 1)
+    on_page = list(page.object_list)
+    rows = compare_rows(districts=on_page, today=today)
     benchmarks = selectors.benchmarks_current()
-    points = compare_points(queryset=queryset, limit=COMPARE_CHART_LIMIT)
+    points = _chart_points(queryset, on_page, counts.matching)
     chosen = _side_by_side(base, picks=query.getlist("pick"), now=now, today=today)
     links = query.copy()
     links.pop("page", None)
@@ -164,7 +173,7 @@ def compare_page(*, user: User, query: QueryDict, now: dt.datetime, today: dt.da
         sort=sort,
         order="desc" if descending else "asc",
         stages=[(s, STAGE_LABELS[s]) for s in STAGES],
-        states=compare_states(districts=base),
+        states=counts.states,
         columns=_columns(links, sort=sort, descending=descending),
         rows=rows,
         page=page,
@@ -179,6 +188,39 @@ def compare_page(*, user: User, query: QueryDict, now: dt.datetime, today: dt.da
         sort_choices=[(key, label) for key, label in COMPARE_COLUMNS if key is not None],
         stale_months=STALE_AFTER_MONTHS,
     )
+
+
+class CountedPaginator(Paginator[District]):
+    """A paginator told how many districts match (compare_counts), so it does not count them
+    again."""
+
+    def __init__(self, object_list: QuerySet[District], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _chart_points(
+    queryset: QuerySet[District], on_page: list[District], matching: int
+) -> list[ComparePoint] | None:
+    """The chart's points: none when too many districts match; the page's own rows when every
+    match is on it (no query); else compare_points' one query."""
+    if matching > COMPARE_CHART_LIMIT:
+        return None
+    if matching <= COMPARE_PAGE_SIZE:
+        return points_of(
+            {
+                "name": d.name,
+                "launch_date": d.launch_date,
+                "latest_opens_at": getattr(d, "latest_opens_at", None),
+                "latest_onpoint": getattr(d, "latest_onpoint", None),
+            }
+            for d in on_page
+        )
+    return compare_points(queryset=queryset, limit=COMPARE_CHART_LIMIT)
 
 
 def _columns(query: QueryDict, *, sort: str, descending: bool) -> list[CompareColumn]:

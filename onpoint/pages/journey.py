@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from districts.models import District, LearningOffer, PathPlace
-from districts.selectors import JourneyAccess, User, is_leader_of, journey_access
+from districts.selectors import JourneyAccess, User, journey_access
 from onpoint import charts
 from onpoint.co_travelers import CoTraveler, co_travelers_of, stages_ahead
 from onpoint.landmark_texts import TITLES, LandmarkText
@@ -85,18 +85,21 @@ def journey_page(
     *, district: District, user: User, now: dt.datetime, today: dt.date
 ) -> JourneyPage:
     """The journey map of `district` (which the caller got from district_for) as `user` sees it:
-    twelve queries at most (page_selectors.journey_of's seven, the user's access and leadership,
-    co_travelers_of's three; one when no district is ahead)."""
+    page_selectors.journey_of's three queries (one or two more: the current benchmarks before
+    the first released campaign, a version's rows the first time the process reads them), the
+    user's access, which says their leadership too (1), and co_travelers_of's three (one when
+    no district is ahead)."""
     journey = journey_of(district=district, now=now, today=today)
     landmark_campaign = journey.landmark_campaign
     landmarks = _landmarks_shown(landmark_campaign)
     travelers = co_travelers_of(
         district=district, stage=journey.stage, now=now, today=today, limit=CO_TRAVELERS_SHOWN
     )
+    access = journey_access(user=user, district=district)
     return JourneyPage(
         district=district,
         journey=journey,
-        access=journey_access(user=user, district=district),
+        access=access,
         now=now,
         stage_label=STAGE_LABELS[journey.stage],
         path=[
@@ -108,7 +111,9 @@ def journey_page(
         landmark_rows=[
             (landmark, journey.learning_offers.get(landmark.key, [])) for landmark in landmarks
         ],
-        may_keep_learning=is_leader_of(user=user, district=district),
+        # Who sets the place on the path is who leads the district (staff too): is_leader_of,
+        # without asking again.
+        may_keep_learning=access.may_set_place,
         landmark_campaign=landmark_campaign,
         landmark_version=journey.versions.get(landmark_campaign.benchmark_version_id or 0)
         if landmark_campaign

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
+from onpoint.benchmark_reads import benchmark_rows_forget
+
 
 @pytest.fixture(autouse=True)
 def _no_coalescing_window_left_over() -> Iterator[None]:
@@ -15,3 +17,13 @@ def _no_coalescing_window_left_over() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_benchmark_rows_kept() -> Iterator[None]:
+    """Each test starts with no benchmark version's rows kept in the process
+    (onpoint.selectors reads a version's rows once per process), so that its query counts do
+    not depend on the tests before it."""
+    benchmark_rows_forget()
+    yield
+    benchmark_rows_forget()
