@@ -17,3 +17,12 @@ def post_worker_init(worker: object) -> None:
     from journeys.embedded_beat import embedded_beat_start
 
     embedded_beat_start()
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """A worker that stops (a deploy, a restart, max_requests) writes the audit log's waiting
+    reads before it goes (journeys.audit_buffer). atexit does the same on a normal exit; this
+    hook also runs when gunicorn ends the worker itself."""
+    from journeys.audit_buffer import audit_buffer
+
+    audit_buffer.flush()
