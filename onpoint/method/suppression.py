@@ -100,8 +100,14 @@ def across_breakdowns(
     responses in which each score is present; `n_by_role` each role group's responses.
     """
     changed = False
+    # No cell holds 1 to 4 responses for a key: merging cells into the suppressed-groups nodes
+    # only adds to the edges, so every edge holds 5 or more and no part has a cut under 5. Found
+    # in one pass over the cells rather than once a key (issue 13: most campaigns need no cut).
+    small = {
+        key for counts in cells.values() for key, n in counts.items() if 0 < n < MIN_REPORTED_N
+    }
     for key in (*CATEGORY_KEYS, *DIMENSIONS):
-        if not whole[key].reported:
+        if key not in small or not whole[key].reported:
             continue
         while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
             by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
@@ -119,10 +125,6 @@ def _role_to_suppress(
 ) -> str | None:
     """The reported role group to suppress next for `key`, or None when no part of the graph
     has a minimum cut under 5."""
-    if all(not 0 < counts.get(key, 0) < MIN_REPORTED_N for counts in cells.values()):
-        # No cell holds 1 to 4 responses: merging cells into the suppressed-groups nodes only
-        # adds to the edges, so every edge holds 5 or more and no part has a cut under 5.
-        return None
     weights: dict[tuple[object, object], int] = defaultdict(int)
     for (school, role), counts in cells.items():
         n = counts.get(key, 0)
