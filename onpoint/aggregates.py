@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 
@@ -119,7 +119,7 @@ def _scan(campaign_ids: Sequence[int], grouping_sets: bool) -> list[tuple[Any, .
         sql, params = _union_all_sql(len(ids)), ids * len(_SETS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return cast(list[tuple[Any, ...]], cursor.fetchall())
 
 
 # Positions in a scan row (_NAMES): the group's columns, then each score's (n, sum) pair.

@@ -119,7 +119,7 @@ def _copy_results(results: Sequence[CampaignResult]) -> None:
     prepared by its field, as bulk_create would prepare it."""
     fields = list(CampaignResult._meta.concrete_fields)
     table = connection.ops.quote_name(CampaignResult._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
