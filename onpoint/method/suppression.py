@@ -102,19 +102,47 @@ def across_breakdowns(
     changed = False
     # No cell holds 1 to 4 responses for a key: merging cells into the suppressed-groups nodes
     # only adds to the edges, so every edge holds 5 or more and no part has a cut under 5. Found
-    # in one pass over the cells rather than once a key (issue 13: most campaigns need no cut).
+    # in one pass over the cells rather than once a key and round.
     small = {
         key for counts in cells.values() for key, n in counts.items() if 0 < n < MIN_REPORTED_N
     }
+    # The rounds of one key depend only on its graph's inputs (`_graph_inputs`); a campaign
+    # whose respondents answer every item gives most of its 13 keys the same ones, so the roles
+    # they suppress are found once and given to every key that shares them (issue 13).
+    suppressed_for: dict[tuple[object, ...], list[str]] = {}
     for key in (*CATEGORY_KEYS, *DIMENSIONS):
         if key not in small or not whole[key].reported:
             continue
-        while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
-            by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
-            changed = True
+        inputs = _graph_inputs(key, by_school, by_role, cells)
+        roles = suppressed_for.get(inputs)
+        if roles is None:
+            roles = suppressed_for[inputs] = []
+            while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
+                by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
+                roles.append(role)
+        else:
+            for role in roles:
+                by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
+        changed = changed or bool(roles)
     if changed:
         for name, group in by_role.items():
             group[ONPOINT] = onpoint_score(group, n_by_role[name])
+
+
+def _graph_inputs(
+    key: str,
+    by_school: Mapping[str, Mapping[str, Score]],
+    by_role: Mapping[str, Mapping[str, Score]],
+    cells: Cells,
+) -> tuple[object, ...]:
+    """Everything `_role_to_suppress` reads for `key`, over all its rounds: each cell's count,
+    each school's reported flag, each role's reported flag and n. Two keys with equal inputs
+    suppress the same roles in the same order."""
+    return (
+        tuple(counts.get(key, 0) for counts in cells.values()),
+        tuple(scores[key].reported for scores in by_school.values()),
+        tuple((scores[key].reported, scores[key].n) for scores in by_role.values()),
+    )
 
 
 def _role_to_suppress(
