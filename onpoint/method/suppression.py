@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from onpoint.method.min_cut import components, min_cut
+from onpoint.method.min_cut import components, min_cut, surely_no_cut_under
 from onpoint.method.scoring import Aggregate, Score, group_scores, onpoint_score
 from onpoint.method.structure import (
     CATEGORY_KEYS,
@@ -161,6 +161,10 @@ def _role_to_suppress(
         school_node = school if by_school[school][key].reported else SUPPRESSED_SCHOOLS
         role_node = role if by_role[role][key].reported else SUPPRESSED_ROLES
         weights[(school_node, role_node)] += n
+    # Most graphs are one part with no cut under 5 although some cell holds 1 to 4; a cheap
+    # sufficient condition says so without finding the cuts (issue 13).
+    if surely_no_cut_under(weights, MIN_REPORTED_N):
+        return None
     # "the reported role group with the smallest n for that score among the role nodes of such
     # parts (ties: the name that sorts first)".
     candidates = [

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onpoint.method import suppression
 from onpoint.method.scoring import Aggregate, Score, group_scores
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ONPOINT, REASON_COMPLEMENTARY
 from onpoint.method.suppression import across_breakdowns, breakdown_scores
@@ -181,3 +186,25 @@ def test_cells_of_five_and_more_leave_every_group_reported() -> None:
     )
     assert all(score.reported for group in by_school.values() for score in group.values())
     assert all(score.reported for group in by_role.values() for score in group.values())
+
+
+campaign_cells = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["A", "B", "C", "D", "E", "F"]), st.sampled_from(["t", "c", "p", "s"])
+    ),
+    st.integers(1, 30),
+    min_size=1,
+    max_size=24,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(campaign_cells)
+def test_the_cheap_condition_changes_no_suppression(cells: dict[tuple[str, str], int]) -> None:
+    """`surely_no_cut_under` only skips finding the cuts: every role gives way as when the cuts
+    of every graph are found (issue 13)."""
+    with_condition = _suppress(cells)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(suppression, "surely_no_cut_under", lambda weights, threshold: False)
+        suppression._roles_of_parts_with_small_cuts.cache_clear()
+        assert _suppress(cells) == with_condition
