@@ -99,10 +99,12 @@ def surely_no_cut_under[L: Hashable, R: Hashable](
     those edges cross), so l joins K. When one class holds every node, no split crosses less.
     tests/onpoint/method/test_min_cut.py checks it against `min_cut` on random graphs.
     """
+    if not weights:
+        return False
     index: dict[R, int] = {}
-    edges_of: dict[L, list[tuple[int, int]]] = defaultdict(list)
+    edges_of: dict[L, dict[int, int]] = defaultdict(dict)
     for (left, right), weight in weights.items():
-        edges_of[left].append((index.setdefault(right, len(index)), weight))
+        edges_of[left][index.setdefault(right, len(index))] = weight
     n_rights = len(index)
     # Nodes as integers: the right nodes 0..n_rights-1, then the left nodes.
     parent = list(range(n_rights + len(edges_of)))
@@ -113,21 +115,60 @@ def surely_no_cut_under[L: Hashable, R: Hashable](
             node = parent[node]
         return node
 
-    through = [0] * (n_rights * n_rights)
-    for edges in edges_of.values():
-        for position, (first, first_weight) in enumerate(edges):
-            for second, second_weight in edges[position + 1 :]:
-                pair = first * n_rights + second if first < second else second * n_rights + first
-                through[pair] += min(first_weight, second_weight)
-    for pair, weight in enumerate(through):
-        if weight >= threshold:
-            parent[root(pair // n_rights)] = root(pair % n_rights)
-    _lefts_join(list(edges_of.values()), n_rights, parent, root, threshold)
+    lefts = list(edges_of.values())
+    if _rights_join(lefts, n_rights, parent, root, threshold):
+        # One class holds every right node: a left node joins it when its edges weigh enough.
+        return all(sum(edges.values()) >= threshold for edges in lefts)
+    _lefts_join(lefts, n_rights, parent, root, threshold)
     return len({root(node) for node in range(len(parent))}) == 1
 
 
+def _rights_join(
+    lefts: list[dict[int, int]],
+    n_rights: int,
+    parent: list[int],
+    root: Callable[[int], int],
+    threshold: int,
+) -> bool:
+    """Join right nodes whose two-step paths through the left nodes weigh `threshold` or more
+    (step 2 of `surely_no_cut_under`); True when they end in one class. Pairs with the most
+    joined right node first, every pair only when those leave more than one class."""
+    hub, through = _through_hub(lefts, n_rights)
+    for right, weight in enumerate(through):
+        if right != hub and weight >= threshold:
+            parent[root(right)] = root(hub)
+    if len({root(right) for right in range(n_rights)}) <= 1:
+        return True
+    pairs = [0] * (n_rights * n_rights)
+    for edges in lefts:
+        items = sorted(edges.items())
+        for position, (first, first_weight) in enumerate(items):
+            for second, second_weight in items[position + 1 :]:
+                pairs[first * n_rights + second] += min(first_weight, second_weight)
+    for pair, weight in enumerate(pairs):
+        if weight >= threshold:
+            parent[root(pair // n_rights)] = root(pair % n_rights)
+    return len({root(right) for right in range(n_rights)}) <= 1
+
+
+def _through_hub(lefts: list[dict[int, int]], n_rights: int) -> tuple[int, list[int]]:
+    """The heaviest right node, and for each right node the weight of its two-step paths to it
+    (the sum over left nodes of the lighter of their two edges)."""
+    degree = [0] * n_rights
+    for edges in lefts:
+        for right, weight in edges.items():
+            degree[right] += weight
+    hub = max(range(n_rights), key=degree.__getitem__)
+    through = [0] * n_rights
+    for edges in lefts:
+        if (to_hub := edges.get(hub)) is not None:
+            for right, weight in edges.items():
+                through[right] += min(weight, to_hub)
+    return hub, through
+
+
 def _lefts_join(
-    edges_of: list[list[tuple[int, int]]],
+    edges_of: list[dict[int, int]],
     n_rights: int,
     parent: list[int],
     root: Callable[[int], int],
@@ -140,7 +181,7 @@ def _lefts_join(
         merged = False
         for position, edges in enumerate(edges_of):
             into: dict[int, int] = defaultdict(int)
-            for right, weight in edges:
+            for right, weight in edges.items():
                 into[root(right)] += weight
             node = n_rights + position
             for klass, weight in into.items():
