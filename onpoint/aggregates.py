@@ -10,9 +10,9 @@ it, with no cast or rounding in SQL. Reads only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 
@@ -109,7 +109,9 @@ def _union_all_sql(n_ids: int) -> str:
     return " UNION ALL ".join(selects)
 
 
-def _scan(campaign_ids: Sequence[int], grouping_sets: bool) -> list[dict[str, Any]]:
+def _scan(campaign_ids: Sequence[int], grouping_sets: bool) -> list[tuple[Any, ...]]:
+    """The scan's rows as tuples, columns as _NAMES: no dict per row (a national recompute
+    reads hundreds of thousands of them)."""
     ids = list(campaign_ids)
     if grouping_sets:
         sql, params = _grouping_sets_sql(len(ids)), ids
@@ -117,15 +119,20 @@ def _scan(campaign_ids: Sequence[int], grouping_sets: bool) -> list[dict[str, An
         sql, params = _union_all_sql(len(ids)), ids * len(_SETS)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(_NAMES, row, strict=True)) for row in cursor.fetchall()]
+        return cast(list[tuple[Any, ...]], cursor.fetchall())
 
 
-def _group_aggregates(row: Mapping[str, Any]) -> GroupAggregates:
+# Positions in a scan row (_NAMES): the group's columns, then each score's (n, sum) pair.
+_CAMPAIGN, _SCHOOL_ID, _SCHOOL_NAME, _ROLE, _LEVEL, _N_RESPONSES = range(6)
+_SCORE_AT = tuple((column, 6 + 2 * index) for index, column in enumerate(SCORE_COLUMNS))
+
+
+def _group_aggregates(row: Sequence[Any]) -> GroupAggregates:
     aggregates = {}
-    for column in SCORE_COLUMNS:
-        n = int(row[f"{column}__n"] or 0)
-        aggregates[column] = Aggregate(mean=grid_mean(int(row[f"{column}__sum"] or 0), n), n=n)
-    return GroupAggregates(n_responses=int(row["n_responses"]), aggregates=aggregates)
+    for column, at in _SCORE_AT:
+        n = int(row[at] or 0)
+        aggregates[column] = Aggregate(mean=grid_mean(int(row[at + 1] or 0), n), n=n)
+    return GroupAggregates(n_responses=int(row[_N_RESPONSES]), aggregates=aggregates)
 
 
 _NO_RESPONSES = GroupAggregates(
@@ -133,23 +140,23 @@ _NO_RESPONSES = GroupAggregates(
 )
 
 
-def _school_group_name(row: Mapping[str, Any]) -> str:
-    if row["school_id"] is None:
+def _school_group_name(row: Sequence[Any]) -> str:
+    if row[_SCHOOL_ID] is None:
         return UNSPECIFIED_SCHOOL
-    if row["school_name"] == UNSPECIFIED_SCHOOL:
+    if row[_SCHOOL_NAME] == UNSPECIFIED_SCHOOL:
         return SCHOOL_NAMED_UNSPECIFIED
-    return str(row["school_name"])
+    return str(row[_SCHOOL_NAME])
 
 
-def aggregates_of_rows(rows: Sequence[Mapping[str, Any]]) -> CampaignAggregates:
-    """One campaign's aggregates from its rows of the scan (every level). A school or role with
-    no response is no group (method section 9)."""
+def aggregates_of_rows(rows: Sequence[Sequence[Any]]) -> CampaignAggregates:
+    """One campaign's aggregates from its rows of the scan (every level, columns as _NAMES). A
+    school or role with no response is no group (method section 9)."""
     whole = _NO_RESPONSES
     by_school: dict[str, GroupAggregates] = {}
     by_role: dict[str, GroupAggregates] = {}
     cells: dict[tuple[str, str], dict[str, int]] = {}
     for row in rows:
-        level = row["level"]
+        level = row[_LEVEL]
         if level == LEVEL_WHOLE:
             whole = _group_aggregates(row)
         elif level == LEVEL_SCHOOL:
@@ -158,10 +165,10 @@ def aggregates_of_rows(rows: Sequence[Mapping[str, Any]]) -> CampaignAggregates:
             assert name not in by_school, "two schools' groups have the same name"
             by_school[name] = _group_aggregates(row)
         elif level == LEVEL_ROLE:
-            by_role[row["role"]] = _group_aggregates(row)
+            by_role[row[_ROLE]] = _group_aggregates(row)
         else:
-            cells[(_school_group_name(row), row["role"])] = {
-                column: int(row[f"{column}__n"] or 0) for column in SCORE_COLUMNS
+            cells[(_school_group_name(row), row[_ROLE])] = {
+                column: int(row[at] or 0) for column, at in _SCORE_AT
             }
     return CampaignAggregates(
         whole=whole,
@@ -183,10 +190,10 @@ def batch_aggregates(
     """
     if grouping_sets is None:
         grouping_sets = connection.vendor == "postgresql"
-    rows_by_campaign: dict[int, list[dict[str, Any]]] = {pk: [] for pk in campaign_ids}
+    rows_by_campaign: dict[int, list[tuple[Any, ...]]] = {pk: [] for pk in campaign_ids}
     if campaign_ids:
         for row in _scan(campaign_ids, grouping_sets):
-            rows_by_campaign[row["campaign_id"]].append(row)
+            rows_by_campaign[row[_CAMPAIGN]].append(row)
     return {pk: aggregates_of_rows(rows) for pk, rows in rows_by_campaign.items()}
 
 

@@ -27,7 +27,7 @@ from onpoint.method.structure import STAGES
 from onpoint.models import Benchmark as BenchmarkRow
 from onpoint.models import BenchmarkState, BenchmarkVersion
 from onpoint.results_refresh import campaign_results_refresh
-from onpoint.standing import _whole_scores, campaign_facts
+from onpoint.standing import scored_campaign_facts
 from surveys.models import Campaign
 
 logger = logging.getLogger(__name__)
@@ -50,9 +50,7 @@ def _fingerprint(cohort_values: Mapping[str, Mapping[str, Sequence[float]]]) -> 
 
 def _all_campaign_facts(now: dt.datetime) -> list[CampaignFacts]:
     """Every scored campaign as CampaignFacts (two queries)."""
-    campaigns = list(Campaign.objects.select_related("district").order_by("pk"))
-    scores = _whole_scores(None)
-    return [campaign_facts(c, scores[c.pk], now=now) for c in campaigns if c.pk in scores]
+    return scored_campaign_facts(Campaign.objects.all(), now=now, every=True)
 
 
 @dataclass(frozen=True)

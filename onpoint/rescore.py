@@ -62,7 +62,7 @@ class RescoreOutcome:
 
 
 def campaigns_rescore_locked(
-    campaigns: Sequence[Campaign], *, now: dt.datetime
+    campaigns: Sequence[Campaign], *, now: dt.datetime, with_standing: bool = True
 ) -> list[RescoreOutcome]:
     """Rescore a batch of campaigns: the one rescore path, for one campaign (the worker) and for
     every campaign in batches (`manage.py recompute`). The caller holds the campaigns' row locks
@@ -73,6 +73,9 @@ def campaigns_rescore_locked(
     ones: one scan of their responses (onpoint.aggregates), suppression by the pure functions,
     their group scores and results written (onpoint.score_store); their staff comments lose the
     order in which they were written (issue 16).
+
+    Without `with_standing` (the full recompute, followed by a benchmark rebuild that refreshes
+    every rank and landmark), ranks and landmarks are not computed here (score_store).
     """
     unreleased = [c.pk for c in campaigns if not c.is_closed(now)]
     released = [c for c in campaigns if c.is_closed(now)]
@@ -89,7 +92,7 @@ def campaigns_rescore_locked(
         for pk, aggregates in batch_aggregates([c.pk for c in released]).items()
     }
     whole_changed = _group_scores_store(score_sets)
-    results_store(released, score_sets, now)
+    results_store(released, score_sets, now, with_standing=with_standing)
     return [
         RescoreOutcome(
             campaign_id=campaign.pk,
@@ -119,8 +122,11 @@ def campaigns_rescore_all(
     progress: Callable[[int], object] | None = None,
 ) -> int:
     """Rescore every campaign, batch by batch (consecutive ids): what `campaign_rescore` does to
-    one, by the same function. Returns how many campaigns were rescored. Ranks against new
-    benchmarks come after, from `benchmark_rebuild.benchmarks_rebuild`.
+    one, by the same function. Returns how many campaigns were rescored. Ranks and landmarks
+    are computed once, after, by `benchmark_rebuild.benchmarks_rebuild` (which the caller runs
+    next): computed in each batch too, against the version the rebuild replaces, they were
+    computed and written twice (issue 13). Until then a stored result keeps its ranks and a
+    new one has none.
 
     Each batch is one transaction that first clears its campaigns' dirty flags, which locks their
     rows (the lock a single rescore takes), so a concurrent worker never interleaves with it.
@@ -130,7 +136,7 @@ def campaigns_rescore_all(
     for batch in id_batches(ids, batch_size):
         with transaction.atomic():
             Campaign.objects.filter(pk__in=batch).update(scores_dirty=False)
-            campaigns_rescore_locked(_campaigns_for_rescore(batch), now=now)
+            campaigns_rescore_locked(_campaigns_for_rescore(batch), now=now, with_standing=False)
         if progress is not None:
             progress(len(batch))
     return len(ids)

@@ -15,7 +15,7 @@ from onpoint.benchmark_reads import benchmark_version_latest, version_benchmarks
 from onpoint.models import CampaignResult
 from onpoint.score_store import results_replace
 from onpoint.standing import (
-    _result_differs,
+    STANDING_FIELDS,
     _result_fields,
     campaign_standing,
     district_campaign_facts,
@@ -32,36 +32,45 @@ def id_batches(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
-def _results_changed(campaigns: list[Campaign], *, now: dt.datetime) -> list[CampaignResult]:
-    """The campaigns' stored results whose ranks or landmarks differ from what the current
-    benchmark version and their districts' campaigns give now, with the new values set."""
+# A stored result read as a plain tuple: the standing fields (compared), then the rest (kept).
+_RESULT_COLUMNS = ("campaign_id", *STANDING_FIELDS, "n_responses", "alignment")
+
+
+def _results_changed(campaigns: list[tuple[int, int]], *, now: dt.datetime) -> list[CampaignResult]:
+    """The stored results of `campaigns` ((id, district id) pairs) whose ranks or landmarks
+    differ from what the current benchmark version and their districts' campaigns give now, as
+    new rows. One pass over plain tuples: a model object only for a row that changed."""
     version = benchmark_version_latest()
-    facts_by_district = district_campaign_facts({c.district_id for c in campaigns}, now=now)
+    facts_by_district = district_campaign_facts({d for _, d in campaigns}, now=now)
     facts_by_id = {
         facts.campaign_id: facts
         for district_facts in facts_by_district.values()
         for facts in district_facts
     }
     benchmarks = version_benchmarks(version, {facts.stage for facts in facts_by_id.values()})
-    results = {
-        r.campaign_id: r
-        for r in CampaignResult.objects.filter(campaign_id__in=[c.pk for c in campaigns])
-    }
+    stored = CampaignResult.objects.filter(campaign_id__in=[pk for pk, _ in campaigns])
+    computed_at = timezone.now()
     changed = []
-    for campaign in campaigns:
-        facts = facts_by_id.get(campaign.pk)
-        result = results.get(campaign.pk)
-        if facts is None or result is None:
+    for campaign_id, *standing_columns, n_responses, alignment in stored.values_list(
+        *_RESULT_COLUMNS
+    ):
+        facts = facts_by_id.get(campaign_id)
+        if facts is None:
             continue
         standing = campaign_standing(
-            facts, facts_by_district[campaign.district_id], benchmarks[facts.stage]
+            facts, facts_by_district[facts.district_id], benchmarks[facts.stage]
         )
         fields = _result_fields(standing, version)
-        if _result_differs(result, fields):
-            for name, value in fields.items():
-                setattr(result, name, value)
-            result.computed_at = timezone.now()
-            changed.append(result)
+        if [fields[name] for name in STANDING_FIELDS] != standing_columns:
+            changed.append(
+                CampaignResult(
+                    campaign_id=campaign_id,
+                    n_responses=n_responses,
+                    alignment=alignment,
+                    computed_at=computed_at,
+                    **fields,
+                )
+            )
     return changed
 
 
@@ -87,10 +96,10 @@ def campaign_results_refresh(
     for batch in id_batches(ids, REFRESH_BATCH_SIZE):
         with transaction.atomic():
             campaigns = list(
-                Campaign.objects.select_for_update(of=("self",))
-                .select_related("district")
+                Campaign.objects.select_for_update()
                 .filter(pk__in=batch)
                 .order_by("pk")
+                .values_list("pk", "district_id")
             )
             to_update = _results_changed(campaigns, now=now)
             # Delete and insert in this transaction: bulk_update's CASE WHEN over a national

@@ -30,6 +30,7 @@ from onpoint.score_rows import (
     group_score_row,
 )
 from onpoint.standing import (
+    STANDING_FIELDS,
     _result_differs,
     _result_fields,
     campaign_facts,
@@ -107,33 +108,102 @@ def results_replace(results: Sequence[CampaignResult]) -> None:
     if not results:
         return
     CampaignResult.objects.filter(campaign_id__in=[r.campaign_id for r in results]).delete()
+    if connection.vendor == "postgresql":
+        _copy_results(results)
+        return
     CampaignResult.objects.bulk_create(results, batch_size=500)
 
 
-def results_store(
+def _copy_results(results: Sequence[CampaignResult]) -> None:
+    """CampaignResult rows by COPY (PostgreSQL): bulk_create's INSERT of 500 rows with JSON
+    columns cost more to build and send than the rows themselves (issue 13). Each value is
+    prepared by its field, as bulk_create would prepare it."""
+    fields = list(CampaignResult._meta.concrete_fields)
+    table = connection.ops.quote_name(CampaignResult._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for result in results:
+            copy.write_row(
+                [
+                    field.get_db_prep_save(getattr(result, field.attname), connection)
+                    for field in fields
+                ]
+            )
+
+
+def _standings(
     campaigns: Sequence[Campaign], score_sets: dict[int, CampaignScoreSet], now: dt.datetime
-) -> None:
-    """Each campaign's CampaignResult: ranks and landmarks against the current version and the
-    district's stored scores (this batch's included, just written), alignment, count and time."""
-    if not campaigns:
-        return
+) -> dict[int, dict[str, Any]]:
+    """Each campaign's ranks, landmarks and P against the current version and the district's
+    stored scores (this batch's included, just written), as CampaignResult fields."""
     version = benchmark_version_latest()
     facts_by_district = district_campaign_facts({c.district_id for c in campaigns}, now=now)
-    computed_at = timezone.now()
-    wanted: dict[int, dict[str, Any]] = {}
+    standings = {}
     for campaign in campaigns:
-        score_set = score_sets[campaign.pk]
-        facts = campaign_facts(campaign, score_set.whole, now=now)
+        facts = campaign_facts(campaign, score_sets[campaign.pk].whole, now=now)
         benchmarks = version_benchmarks(version, [facts.stage])[facts.stage]
         standing = campaign_standing(
             facts, facts_by_district.get(campaign.district_id, [facts]), benchmarks
         )
-        wanted[campaign.pk] = {
-            **_result_fields(standing, version),
-            "n_responses": score_set.n_responses,
-            "alignment": alignment_json(alignment_of(score_set.by_role)),
+        standings[campaign.pk] = _result_fields(standing, version)
+    return standings
+
+
+def _standings_deferred(
+    campaigns: Sequence[Campaign],
+    score_sets: dict[int, CampaignScoreSet],
+    existing: dict[int, CampaignResult],
+    now: dt.datetime,
+) -> dict[int, dict[str, Any]]:
+    """The standing fields of a rescore whose ranks and landmarks are computed after, once, by
+    the benchmark rebuild's refresh (the full recompute): a stored result keeps the ones it has
+    (computed against the version it names); a new one has those of a world with no benchmark
+    version and no earlier campaign: no rank, landmarks from the campaign's own scores."""
+    standings = {}
+    for campaign in campaigns:
+        stored = existing.get(campaign.pk)
+        if stored is not None:
+            standings[campaign.pk] = {name: getattr(stored, name) for name in STANDING_FIELDS}
+            continue
+        facts = campaign_facts(campaign, score_sets[campaign.pk].whole, now=now)
+        standing = campaign_standing(
+            facts, [facts], version_benchmarks(None, [facts.stage])[facts.stage]
+        )
+        standings[campaign.pk] = _result_fields(standing, None)
+    return standings
+
+
+def results_store(
+    campaigns: Sequence[Campaign],
+    score_sets: dict[int, CampaignScoreSet],
+    now: dt.datetime,
+    *,
+    with_standing: bool = True,
+) -> None:
+    """Each campaign's CampaignResult: ranks and landmarks (`_standings`, or kept for the
+    refresh that follows when not `with_standing`), alignment, count and time."""
+    if not campaigns:
+        return
+    existing = {
+        r.campaign_id: r
+        for r in CampaignResult.objects.filter(campaign_id__in=[c.pk for c in campaigns])
+    }
+    if with_standing:
+        standings = _standings(campaigns, score_sets, now)
+    else:
+        standings = _standings_deferred(campaigns, score_sets, existing, now)
+    computed_at = timezone.now()
+    wanted = {
+        campaign.pk: {
+            **standings[campaign.pk],
+            "n_responses": score_sets[campaign.pk].n_responses,
+            "alignment": alignment_json(alignment_of(score_sets[campaign.pk].by_role)),
         }
-    existing = {r.campaign_id: r for r in CampaignResult.objects.filter(campaign_id__in=wanted)}
+        for campaign in campaigns
+    }
     results_replace(
         [
             CampaignResult(campaign_id=campaign_id, computed_at=computed_at, **fields)

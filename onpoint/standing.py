@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from onpoint.benchmark_reads import NO_BENCHMARK, StageBenchmarks
 from onpoint.method.benchmarks import CampaignFacts, campaign_rank
 from onpoint.method.landmarks import Landmark, landmarks_of, previous_campaign
 from onpoint.method.scoring import Score
+from onpoint.method.stages import stage_of
 from onpoint.method.structure import SCORE_KEYS
-from onpoint.models import BenchmarkVersion, CampaignResult, GroupScore
+from onpoint.models import REASON_CODES, REPORTED, BenchmarkVersion, CampaignResult, GroupScore
 from onpoint.score_rows import landmark_json
 from surveys.models import Campaign
 
@@ -83,13 +87,71 @@ def campaign_standing(
     )
 
 
+# A group's stored score columns, in SCORE_KEYS order: (value, n, reason code) for each key.
+_SCORE_COLUMNS = tuple(name for key in SCORE_KEYS for name in (key, f"{key}_n", f"{key}_reason"))
+
+# What CampaignFacts needs of a campaign, read as a plain tuple (no model object per row).
+_CAMPAIGN_COLUMNS = (
+    "pk",
+    "district_id",
+    "opens_at",
+    "closes_at",
+    "exclude_from_benchmarks",
+    "district__launch_date",
+)
+
+
+def scores_of_columns(columns: Sequence[Any]) -> dict[str, Score]:
+    """A group's scores from its stored columns (`_SCORE_COLUMNS`): GroupScore.scores without
+    building a model object."""
+    scores = {}
+    for index, key in enumerate(SCORE_KEYS):
+        value, n, code = columns[3 * index : 3 * index + 3]
+        scores[key] = (
+            Score.shown(value, n) if code == REPORTED else Score.suppressed(n, REASON_CODES[code])
+        )
+    return scores
+
+
 def _whole_scores(campaign_ids: Iterable[int] | None) -> dict[int, dict[str, Score]]:
     """Stored whole-campaign scores of these campaigns (of all when None), in one query; a
     campaign never scored is absent."""
     rows = GroupScore.objects.filter(breakdown=GroupScore.Breakdown.WHOLE)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
-    return {row.campaign_id: row.scores() for row in rows}
+    return {
+        row[0]: scores_of_columns(row[1:])
+        for row in rows.values_list("campaign_id", *_SCORE_COLUMNS)
+    }
+
+
+def campaign_stage(launch_date: dt.date | None, opens_at: dt.datetime) -> str:
+    """Campaign.stage from its columns: the stage rule on the opening date in the project's
+    time zone (Campaign.opens_on)."""
+    return stage_of(launch_date, timezone.localdate(opens_at, timezone.get_default_timezone()))
+
+
+def scored_campaign_facts(
+    campaigns: QuerySet[Campaign], *, now: dt.datetime, every: bool = False
+) -> list[CampaignFacts]:
+    """The scored campaigns of `campaigns` as CampaignFacts, by id: two queries of plain tuples.
+    `every` says `campaigns` is every campaign (its scores are then read without a filter)."""
+    rows = list(campaigns.order_by("pk").values_list(*_CAMPAIGN_COLUMNS))
+    scores = _whole_scores(None if every else [row[0] for row in rows])
+    return [
+        CampaignFacts(
+            campaign_id=pk,
+            district_id=district_id,
+            stage=campaign_stage(launch_date, opens_at),
+            opens_at=opens_at,
+            created_order=pk,
+            closed=closes_at <= now,
+            excluded=excluded,
+            scores=scores[pk],
+        )
+        for pk, district_id, opens_at, closes_at, excluded, launch_date in rows
+        if pk in scores
+    ]
 
 
 def district_campaign_facts(
@@ -99,21 +161,21 @@ def district_campaign_facts(
 
     `override` stands in for its campaign (scores just computed, not yet read back).
     """
-    campaigns = list(
-        Campaign.objects.filter(district_id__in=list(district_ids))
-        .select_related("district")
-        .order_by("pk")
-    )
-    scores = _whole_scores(c.pk for c in campaigns)
+    wanted = set(district_ids)
+    campaigns = Campaign.objects.filter(district_id__in=list(wanted))
     by_district: dict[int, list[CampaignFacts]] = defaultdict(list)
-    for campaign in campaigns:
-        if override is not None and campaign.pk == override.campaign_id:
-            by_district[campaign.district_id].append(override)
-        elif campaign.pk in scores:
-            by_district[campaign.district_id].append(
-                campaign_facts(campaign, scores[campaign.pk], now=now)
-            )
+    for facts in scored_campaign_facts(campaigns, now=now):
+        if override is None or facts.campaign_id != override.campaign_id:
+            by_district[facts.district_id].append(facts)
+    if override is not None and override.district_id in wanted:
+        district = by_district[override.district_id]
+        district.append(override)
+        district.sort(key=lambda facts: facts.campaign_id)
     return by_district
+
+
+# The CampaignResult fields a standing gives (`_result_fields`).
+STANDING_FIELDS = ("stage", "benchmark_version_id", "previous_campaign_id", "ranks", "landmarks")
 
 
 def _result_fields(standing: Standing, version: BenchmarkVersion | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ tests/onpoint/method/test_min_cut.py checks it against trying every split of eve
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 
 NOT_POSITIVE = "edge weights must be positive"
 
@@ -80,3 +80,112 @@ def min_cut[L: Hashable, R: Hashable](weights: Mapping[tuple[L, R], int]) -> int
             # The school takes the side that crosses fewer of its responses.
             cuts[index] += min(toward[mask], degree - toward[mask])
     return min(best, *cuts)
+
+
+def surely_no_cut_under[L: Hashable, R: Hashable](
+    weights: Mapping[tuple[L, R], int], threshold: int
+) -> bool:
+    """True only when the bipartite graph is connected and every split of its nodes into two
+    non-empty sides crosses `threshold` or more: a sufficient condition, far cheaper than
+    `components` and `min_cut` (False says nothing; the caller then finds the cuts).
+
+    Why it is exact where it says True. Write lam(a, c) for the smallest weight of the edges
+    crossing a split that parts nodes a and c. (1) lam(a, c) >= min(lam(a, b), lam(b, c)): a
+    split parting a from c parts b from one of them. So nodes joined by links of lam >=
+    threshold form a class that no split under the threshold divides. (2) The paths r1-l-r2
+    through distinct left nodes l share no edge, so lam(r1, r2) >= the sum over l of
+    min(w(l, r1), w(l, r2)). (3) A split under the threshold keeps a class K on one side; if a
+    left node l's edges into K weigh `threshold` or more, l is on that side too (otherwise all
+    those edges cross), so l joins K. When one class holds every node, no split crosses less.
+    tests/onpoint/method/test_min_cut.py checks it against `min_cut` on random graphs.
+    """
+    if not weights:
+        return False
+    index: dict[R, int] = {}
+    edges_of: dict[L, dict[int, int]] = defaultdict(dict)
+    for (left, right), weight in weights.items():
+        edges_of[left][index.setdefault(right, len(index))] = weight
+    n_rights = len(index)
+    # Nodes as integers: the right nodes 0..n_rights-1, then the left nodes.
+    parent = list(range(n_rights + len(edges_of)))
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    lefts = list(edges_of.values())
+    if _rights_join(lefts, n_rights, parent, root, threshold):
+        # One class holds every right node: a left node joins it when its edges weigh enough.
+        return all(sum(edges.values()) >= threshold for edges in lefts)
+    _lefts_join(lefts, n_rights, parent, root, threshold)
+    return len({root(node) for node in range(len(parent))}) == 1
+
+
+def _rights_join(
+    lefts: list[dict[int, int]],
+    n_rights: int,
+    parent: list[int],
+    root: Callable[[int], int],
+    threshold: int,
+) -> bool:
+    """Join right nodes whose two-step paths through the left nodes weigh `threshold` or more
+    (step 2 of `surely_no_cut_under`); True when they end in one class. Pairs with the most
+    joined right node first, every pair only when those leave more than one class."""
+    hub, through = _through_hub(lefts, n_rights)
+    for right, weight in enumerate(through):
+        if right != hub and weight >= threshold:
+            parent[root(right)] = root(hub)
+    if len({root(right) for right in range(n_rights)}) <= 1:
+        return True
+    pairs = [0] * (n_rights * n_rights)
+    for edges in lefts:
+        items = sorted(edges.items())
+        for position, (first, first_weight) in enumerate(items):
+            for second, second_weight in items[position + 1 :]:
+                pairs[first * n_rights + second] += min(first_weight, second_weight)
+    for pair, weight in enumerate(pairs):
+        if weight >= threshold:
+            parent[root(pair // n_rights)] = root(pair % n_rights)
+    return len({root(right) for right in range(n_rights)}) <= 1
+
+
+def _through_hub(lefts: list[dict[int, int]], n_rights: int) -> tuple[int, list[int]]:
+    """The heaviest right node, and for each right node the weight of its two-step paths to it
+    (the sum over left nodes of the lighter of their two edges)."""
+    degree = [0] * n_rights
+    for edges in lefts:
+        for right, weight in edges.items():
+            degree[right] += weight
+    hub = max(range(n_rights), key=degree.__getitem__)
+    through = [0] * n_rights
+    for edges in lefts:
+        if (to_hub := edges.get(hub)) is not None:
+            for right, weight in edges.items():
+                through[right] += min(weight, to_hub)
+    return hub, through
+
+
+def _lefts_join(
+    edges_of: list[dict[int, int]],
+    n_rights: int,
+    parent: list[int],
+    root: Callable[[int], int],
+    threshold: int,
+) -> None:
+    """Join each left node (n_rights + its position) to every class its edges into weigh
+    `threshold` or more (step 3 of `surely_no_cut_under`), again while classes merge."""
+    merged = True
+    while merged:
+        merged = False
+        for position, edges in enumerate(edges_of):
+            into: dict[int, int] = defaultdict(int)
+            for right, weight in edges.items():
+                into[root(right)] += weight
+            node = n_rights + position
+            for klass, weight in into.items():
+                if weight >= threshold and root(node) != root(klass):
+                    # A left node already in a class joins a second one: two classes merge.
+                    merged = merged or root(node) != node
+                    parent[root(node)] = root(klass)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import lru_cache
 
-from onpoint.method.min_cut import components, min_cut
+from onpoint.method.min_cut import components, min_cut, surely_no_cut_under
 from onpoint.method.scoring import Aggregate, Score, group_scores, onpoint_score
 from onpoint.method.structure import (
     CATEGORY_KEYS,
@@ -100,15 +100,49 @@ def across_breakdowns(
     responses in which each score is present; `n_by_role` each role group's responses.
     """
     changed = False
+    # No cell holds 1 to 4 responses for a key: merging cells into the suppressed-groups nodes
+    # only adds to the edges, so every edge holds 5 or more and no part has a cut under 5. Found
+    # in one pass over the cells rather than once a key and round.
+    small = {
+        key for counts in cells.values() for key, n in counts.items() if 0 < n < MIN_REPORTED_N
+    }
+    # The rounds of one key depend only on its graph's inputs (`_graph_inputs`); a campaign
+    # whose respondents answer every item gives most of its 13 keys the same ones, so the roles
+    # they suppress are found once and given to every key that shares them (issue 13).
+    suppressed_for: dict[tuple[object, ...], list[str]] = {}
     for key in (*CATEGORY_KEYS, *DIMENSIONS):
-        if not whole[key].reported:
+        if key not in small or not whole[key].reported:
             continue
-        while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
-            by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
-            changed = True
+        inputs = _graph_inputs(key, by_school, by_role, cells)
+        roles = suppressed_for.get(inputs)
+        if roles is None:
+            roles = suppressed_for[inputs] = []
+            while (role := _role_to_suppress(key, by_school, by_role, cells)) is not None:
+                by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
+                roles.append(role)
+        else:
+            for role in roles:
+                by_role[role][key] = Score.suppressed(by_role[role][key].n, REASON_COMPLEMENTARY)
+        changed = changed or bool(roles)
     if changed:
         for name, group in by_role.items():
             group[ONPOINT] = onpoint_score(group, n_by_role[name])
+
+
+def _graph_inputs(
+    key: str,
+    by_school: Mapping[str, Mapping[str, Score]],
+    by_role: Mapping[str, Mapping[str, Score]],
+    cells: Cells,
+) -> tuple[object, ...]:
+    """Everything `_role_to_suppress` reads for `key`, over all its rounds: each cell's count,
+    each school's reported flag, each role's reported flag and n. Two keys with equal inputs
+    suppress the same roles in the same order."""
+    return (
+        tuple(counts.get(key, 0) for counts in cells.values()),
+        tuple(scores[key].reported for scores in by_school.values()),
+        tuple((scores[key].reported, scores[key].n) for scores in by_role.values()),
+    )
 
 
 def _role_to_suppress(
@@ -119,10 +153,6 @@ def _role_to_suppress(
 ) -> str | None:
     """The reported role group to suppress next for `key`, or None when no part of the graph
     has a minimum cut under 5."""
-    if all(not 0 < counts.get(key, 0) < MIN_REPORTED_N for counts in cells.values()):
-        # No cell holds 1 to 4 responses: merging cells into the suppressed-groups nodes only
-        # adds to the edges, so every edge holds 5 or more and no part has a cut under 5.
-        return None
     weights: dict[tuple[object, object], int] = defaultdict(int)
     for (school, role), counts in cells.items():
         n = counts.get(key, 0)
@@ -131,6 +161,10 @@ def _role_to_suppress(
         school_node = school if by_school[school][key].reported else SUPPRESSED_SCHOOLS
         role_node = role if by_role[role][key].reported else SUPPRESSED_ROLES
         weights[(school_node, role_node)] += n
+    # Most graphs are one part with no cut under 5 although some cell holds 1 to 4; a cheap
+    # sufficient condition says so without finding the cuts (issue 13).
+    if surely_no_cut_under(weights, MIN_REPORTED_N):
+        return None
     # "the reported role group with the smallest n for that score among the role nodes of such
     # parts (ties: the name that sorts first)".
     candidates = [

@@ -3,6 +3,13 @@ school-by-role graph of a score crosses 1 to 4 responses."""
 
 from __future__ import annotations
 
+import copy
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onpoint.method import suppression
 from onpoint.method.scoring import Aggregate, Score, group_scores
 from onpoint.method.structure import CATEGORY_KEYS, DIMENSIONS, ONPOINT, REASON_COMPLEMENTARY
 from onpoint.method.suppression import across_breakdowns, breakdown_scores
@@ -17,11 +24,21 @@ def _aggregates(n: int, **n_by_key: int) -> dict[str, Aggregate]:
     }
 
 
-def _suppress(
+Breakdowns = tuple[
+    dict[str, Score],
+    dict[str, dict[str, Score]],
+    dict[str, dict[str, Score]],
+    dict[tuple[str, str], dict[str, int]],
+    dict[str, int],
+]
+
+
+def _breakdowns(
     cells: dict[tuple[str, str], int], skipped: dict[tuple[str, str], dict[str, int]] | None = None
-) -> tuple[dict[str, dict[str, Score]], dict[str, dict[str, Score]]]:
-    """Run both rules on a campaign given as {(school, role): responses}, every score present
-    in every response unless `skipped` gives a cell's n for some keys."""
+) -> Breakdowns:
+    """A campaign given as {(school, role): responses} after the within-breakdown rule, every
+    score present in every response unless `skipped` gives a cell's n for some keys: the whole,
+    schools, roles, cells and role sizes that `across_breakdowns` takes."""
     skipped = skipped or {}
     cell_counts = {
         cell: {key: skipped.get(cell, {}).get(key, n) for key in AVERAGED}
@@ -51,7 +68,15 @@ def _suppress(
     by_role = breakdown_scores(
         {name: _aggregates(0, **n) for name, n in sums(1).items()}, responses(1)
     )
-    across_breakdowns(whole, by_school, by_role, cell_counts, responses(1))
+    return whole, by_school, by_role, cell_counts, responses(1)
+
+
+def _suppress(
+    cells: dict[tuple[str, str], int], skipped: dict[tuple[str, str], dict[str, int]] | None = None
+) -> tuple[dict[str, dict[str, Score]], dict[str, dict[str, Score]]]:
+    """Run both rules on a campaign given as for `_breakdowns`."""
+    whole, by_school, by_role, cell_counts, n_by_role = _breakdowns(cells, skipped)
+    across_breakdowns(whole, by_school, by_role, cell_counts, n_by_role)
     return by_school, by_role
 
 
@@ -78,6 +103,32 @@ def test_groups_of_five_and_more_that_cross_in_two_responses_give_way() -> None:
         "coach": REASON_COMPLEMENTARY,
         "teacher": REASON_COMPLEMENTARY,
     }
+
+
+def test_each_score_gives_way_as_if_it_were_the_only_one() -> None:
+    # The roles one score's graph suppresses are found once and given to each score with the
+    # same graph (issue 13). Here vision and plan have graphs of their own (skipped in some
+    # cells) and the other scores share one: each must end as it does when decided alone.
+    cells = {
+        ("A", "teacher"): 1,
+        ("A", "coach"): 5,
+        ("B", "teacher"): 5,
+        ("B", "coach"): 1,
+        ("C", "technology"): 7,
+        ("C", "teacher"): 2,
+    }
+    skipped = {("B", "coach"): {"vision": 0}, ("C", "teacher"): {"plan": 0, "vision": 1}}
+    whole, by_school, by_role, cell_counts, n_by_role = _breakdowns(cells, skipped)
+    together = copy.deepcopy(by_role)
+    across_breakdowns(whole, by_school, together, cell_counts, n_by_role)
+    decided = set()
+    for key in AVERAGED:
+        alone = copy.deepcopy(by_role)
+        one_key = {cell: {key: counts[key]} for cell, counts in cell_counts.items()}
+        across_breakdowns(whole, by_school, alone, one_key, n_by_role)
+        assert {r: g[key] for r, g in together.items()} == {r: g[key] for r, g in alone.items()}
+        decided.add(tuple(sorted(r for r, g in alone.items() if not g[key].reported)))
+    assert len(decided) > 1  # the scores did not all give way alike
 
 
 def test_roles_that_no_split_can_isolate_stay() -> None:
@@ -135,3 +186,25 @@ def test_cells_of_five_and_more_leave_every_group_reported() -> None:
     )
     assert all(score.reported for group in by_school.values() for score in group.values())
     assert all(score.reported for group in by_role.values() for score in group.values())
+
+
+campaign_cells = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["A", "B", "C", "D", "E", "F"]), st.sampled_from(["t", "c", "p", "s"])
+    ),
+    st.integers(1, 30),
+    min_size=1,
+    max_size=24,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(campaign_cells)
+def test_the_cheap_condition_changes_no_suppression(cells: dict[tuple[str, str], int]) -> None:
+    """`surely_no_cut_under` only skips finding the cuts: every role gives way as when the cuts
+    of every graph are found (issue 13)."""
+    with_condition = _suppress(cells)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(suppression, "surely_no_cut_under", lambda weights, threshold: False)
+        suppression._roles_of_parts_with_small_cuts.cache_clear()
+        assert _suppress(cells) == with_condition
