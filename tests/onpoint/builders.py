@@ -128,3 +128,39 @@ def school_of(district: District, name: str) -> School:
 
 def district_named(name: str, **fields: Any) -> District:
     return cast(District, DistrictFactory(name=name, **fields))
+
+
+def year_one_world(
+    *,
+    seed: int,
+    districts: int,
+    schools: int,
+    with_earlier: int,
+    open_at: int,
+    responses: tuple[int, int],
+) -> list[Campaign]:
+    """`districts` districts at year 1 with a closed campaign each and `schools` schools; the
+    first `with_earlier` also have a planning campaign before, district `open_at` an open one;
+    each campaign takes `responses` (low, high) random responses, some without a school."""
+    rng = random.Random(seed)
+    launch = timezone.localdate() - dt.timedelta(days=40)
+    campaigns = []
+    for n in range(districts):
+        district = district_named(f"District {n}", launch_date=launch)
+        places: list[School | None] = [
+            school_of(district, f"School {n}-{k}") for k in range(schools)
+        ]
+        planned = [closed_campaign_of(district, days_ago=40)]
+        if n < with_earlier:
+            planned.append(closed_campaign_of(district, days_ago=200))
+        if n == open_at:
+            planned.append(campaign_of(district))
+        for campaign in planned:
+            sheets = [
+                (random_answers(rng), rng.choice(["teacher", "coach", "technology"]),
+                 rng.choice([*places, None]))
+                for _ in range(rng.randint(*responses))
+            ]  # fmt: skip
+            store(campaign, sheets)
+            campaigns.append(campaign)
+    return campaigns

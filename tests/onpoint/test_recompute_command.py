@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import random
 from io import StringIO
 from typing import Any
@@ -13,16 +12,12 @@ from django.core.management import CommandError, call_command
 from django.db import models
 from django.utils import timezone
 
-from districts.models import School
 from onpoint.models import Benchmark, BenchmarkState, BenchmarkVersion, CampaignResult, GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import (
-    campaign_of,
-    closed_campaign_of,
-    district_named,
     random_answers,
-    school_of,
     store,
+    year_one_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,26 +56,9 @@ def recompute(*args: str) -> str:
 def history() -> list[Campaign]:
     """Eight districts at year 1 with a closed campaign each, two of them with an earlier
     planning campaign and one with an open campaign, 20 to 60 random responses each."""
-    rng = random.Random(7)
-    launch = timezone.localdate() - dt.timedelta(days=40)
-    campaigns = []
-    for n in range(8):
-        district = district_named(f"District {n}", launch_date=launch)
-        schools: list[School | None] = [school_of(district, f"School {n}-{k}") for k in range(3)]
-        planned = [closed_campaign_of(district, days_ago=40)]
-        if n < 2:
-            planned.append(closed_campaign_of(district, days_ago=200))
-        if n == 2:
-            planned.append(campaign_of(district))
-        for campaign in planned:
-            sheets = [
-                (random_answers(rng), rng.choice(["teacher", "coach", "technology"]),
-                 rng.choice([*schools, None]))
-                for _ in range(rng.randint(20, 60))
-            ]  # fmt: skip
-            store(campaign, sheets)
-            campaigns.append(campaign)
-    return campaigns
+    return year_one_world(
+        seed=7, districts=8, schools=3, with_earlier=2, open_at=2, responses=(20, 60)
+    )
 
 
 def test_recompute_run_twice_leaves_identical_stored_rows(history: list[Campaign]) -> None:

@@ -12,17 +12,15 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from districts.models import School
 from onpoint import aggregates, benchmark_rebuild, rescore
 from onpoint.models import CampaignResult, GroupScore
 from surveys.models import Campaign
 from tests.onpoint.builders import (
-    campaign_of,
     closed_campaign_of,
     district_named,
     random_answers,
-    school_of,
     store,
+    year_one_world,
 )
 
 pytestmark = pytest.mark.django_db
@@ -31,25 +29,10 @@ pytestmark = pytest.mark.django_db
 def world() -> list[Campaign]:
     """Nine districts at year 1 (a published cohort), some with an earlier campaign (P), an
     open one, small schools (suppression) and a campaign with no responses."""
-    rng = random.Random(11)
+    campaigns = year_one_world(
+        seed=11, districts=9, schools=4, with_earlier=3, open_at=3, responses=(8, 50)
+    )
     launch = timezone.localdate() - dt.timedelta(days=40)
-    campaigns = []
-    for n in range(9):
-        district = district_named(f"District {n}", launch_date=launch)
-        schools: list[School | None] = [school_of(district, f"School {n}-{k}") for k in range(4)]
-        planned = [closed_campaign_of(district, days_ago=40)]
-        if n < 3:
-            planned.append(closed_campaign_of(district, days_ago=200))
-        if n == 3:
-            planned.append(campaign_of(district))
-        for campaign in planned:
-            sheets = [
-                (random_answers(rng), rng.choice(["teacher", "coach", "technology"]),
-                 rng.choice([*schools, None]))
-                for _ in range(rng.randint(8, 50))
-            ]  # fmt: skip
-            store(campaign, sheets)
-            campaigns.append(campaign)
     campaigns.append(closed_campaign_of(district_named("Silent district", launch_date=launch)))
     return campaigns
 
