@@ -16,37 +16,8 @@ from django.db import connection
 
 from surveys.models import Campaign
 from surveys.response_copy import responses_import_copy
-from surveys.response_import_python import (
-    IMPORT_BATCH_SIZE,
-    ImportFailed,
-    responses_import_python,
-)
-from surveys.response_import_rows import (
-    IMPORT_BAD_ANSWER,
-    IMPORT_DUPLICATE_COLUMNS,
-    IMPORT_EMPTY_FILE,
-    IMPORT_MISSING_COLUMNS,
-    IMPORT_NOT_CSV,
-    IMPORT_NOT_UTF8,
-    IMPORT_ROW_LENGTH,
-    IMPORT_UNKNOWN_COLUMNS,
-    ImportReport,
-)
-
-__all__ = [
-    "IMPORT_BAD_ANSWER",
-    "IMPORT_BATCH_SIZE",
-    "IMPORT_DUPLICATE_COLUMNS",
-    "IMPORT_EMPTY_FILE",
-    "IMPORT_MISSING_COLUMNS",
-    "IMPORT_NOT_CSV",
-    "IMPORT_NOT_UTF8",
-    "IMPORT_ROW_LENGTH",
-    "IMPORT_UNKNOWN_COLUMNS",
-    "ImportFailed",
-    "ImportReport",
-    "responses_import",
-]
+from surveys.response_import_python import responses_import_python
+from surveys.response_import_rows import ImportReport
 
 
 def responses_import(*, campaign: Campaign, lines: Iterable[str]) -> ImportReport:

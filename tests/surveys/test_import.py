@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys import api as surveys_api
-from surveys import instrument_v1, response_import, services
+from surveys import instrument_v1, services
+from surveys import response_import_rows as import_rows
 from surveys.models import Campaign, Response
 from surveys.response_import import responses_import
 from surveys.response_import_python import responses_import_python
@@ -48,9 +49,7 @@ def test_a_file_with_one_bad_row_among_1000_stores_nothing_and_names_the_line(
     rows[611][2] = "7"  # the 612th data row: line 613 of the file, after the header
     report = responses_import(campaign=closed_campaign, lines=io.StringIO(csv_text(rows)))
     assert report.created == 0
-    assert report.errors == [
-        (613, response_import.IMPORT_BAD_ANSWER.format(code="vision_1", cell="7"))
-    ]
+    assert report.errors == [(613, import_rows.IMPORT_BAD_ANSWER.format(code="vision_1", cell="7"))]
     assert not Response.objects.exists()
 
     rows[611][2] = "3"  # corrected
@@ -73,9 +72,9 @@ def test_every_bad_row_is_reported_with_its_problems(maple_campaign: Campaign) -
         (4, services.UNKNOWN_SCHOOL.format(school="Oak Middle School")),
         (
             6,
-            response_import.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[3], cell="x")
+            import_rows.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[3], cell="x")
             + " "
-            + response_import.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[4], cell="0"),
+            + import_rows.IMPORT_BAD_ANSWER.format(code=instrument_v1.ITEM_CODES[4], cell="0"),
         ),
     ]
     assert not Response.objects.exists()
@@ -84,7 +83,7 @@ def test_every_bad_row_is_reported_with_its_problems(maple_campaign: Campaign) -
 def test_a_row_of_the_wrong_length_is_named(maple_campaign: Campaign) -> None:
     text = csv_text([good_row(1)]) + "teacher,\r\n"
     report = responses_import(campaign=maple_campaign, lines=io.StringIO(text))
-    assert report.errors == [(3, response_import.IMPORT_ROW_LENGTH.format(found=2, expected=29))]
+    assert report.errors == [(3, import_rows.IMPORT_ROW_LENGTH.format(found=2, expected=29))]
 
 
 def test_a_bad_header_is_line_1(maple_campaign: Campaign) -> None:
@@ -95,16 +94,16 @@ def test_a_bad_header_is_line_1(maple_campaign: Campaign) -> None:
     assert report.errors == [
         (
             1,
-            response_import.IMPORT_MISSING_COLUMNS.format(columns="supportive_3")
+            import_rows.IMPORT_MISSING_COLUMNS.format(columns="supportive_3")
             + " "
-            + response_import.IMPORT_UNKNOWN_COLUMNS.format(columns="supportive_4"),
+            + import_rows.IMPORT_UNKNOWN_COLUMNS.format(columns="supportive_4"),
         )
     ]
 
 
 def test_an_empty_file_is_refused(maple_campaign: Campaign) -> None:
     report = responses_import(campaign=maple_campaign, lines=io.StringIO(""))
-    assert report.errors == [(1, response_import.IMPORT_EMPTY_FILE)]
+    assert report.errors == [(1, import_rows.IMPORT_EMPTY_FILE)]
 
 
 def test_scores_roles_schools_and_no_answers_are_stored_as_in_the_file(
@@ -187,9 +186,9 @@ def test_the_command_reports_every_bad_line_and_fails(
             "import_responses", str(path), "--campaign", str(closed_campaign.pk), stderr=stderr
         )
     assert f"line 11: {services.ROLE_REQUIRED}" in stderr.getvalue()
-    assert "line 101: " + response_import.IMPORT_BAD_ANSWER.format(
-        code="supportive_2", cell="9"
-    ) in (stderr.getvalue())
+    assert "line 101: " + import_rows.IMPORT_BAD_ANSWER.format(code="supportive_2", cell="9") in (
+        stderr.getvalue()
+    )
     assert not Response.objects.exists()
 
 
@@ -208,7 +207,7 @@ def test_a_file_that_is_not_utf8_is_named(closed_campaign: Campaign, tmp_path: P
         call_command(
             "import_responses", str(path), "--campaign", str(closed_campaign.pk), stderr=stderr
         )
-    assert response_import.IMPORT_NOT_UTF8 in stderr.getvalue()
+    assert import_rows.IMPORT_NOT_UTF8 in stderr.getvalue()
     assert not Response.objects.exists()
 
 
@@ -319,7 +318,7 @@ def test_a_cell_that_is_not_one_digit_from_1_to_5_is_named_by_line_and_column(
             "import_responses", str(path), "--campaign", str(maple_campaign.pk), stderr=stderr
         )
     assert stderr.getvalue() == (
-        "line 3: " + response_import.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
+        "line 3: " + import_rows.IMPORT_BAD_ANSWER.format(code="vision_3", cell=cell) + "\n"
     )
     assert not Response.objects.exists()
 

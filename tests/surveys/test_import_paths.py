@@ -22,8 +22,9 @@ from onpoint.method.scoring import ItemSpec
 from surveys import instrument_v1, response_copy
 from surveys.models import SCORE_COLUMNS, Campaign, Response
 from surveys.response_copy_sql import ABSENT, dimension_table, dimensions_looked_up
-from surveys.response_import import ImportReport, responses_import
+from surveys.response_import import responses_import
 from surveys.response_import_python import responses_import_python
+from surveys.response_import_rows import ImportReport
 from surveys.response_spool import line_is_plain
 from tests.factories import SchoolFactory
 
